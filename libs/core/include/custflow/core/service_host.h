@@ -1,0 +1,70 @@
+// The wiring every service's main shares: logging, metrics, the admin HTTP port
+// (/healthz, /readyz, /metrics), the gRPC server with the standard gRPC health service,
+// and a graceful stop on SIGTERM. A service's main creates one first thing, adds its
+// gRPC services and readiness checks, starts it, runs its own loops until shutdown is
+// requested, then calls Drain().
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "custflow/core/config.h"
+#include "custflow/core/health.h"
+#include "custflow/core/http_server.h"
+#include "custflow/core/metrics.h"
+#include "custflow/core/shutdown.h"
+
+namespace custflow::core {
+
+class ServiceHost {
+ public:
+  // Declares the shared settings (LOG_LEVEL, GRPC_ADDRESS, HTTP_ADDRESS, HTTP_THREADS,
+  // DRAIN_TIMEOUT) on `config` and blocks SIGTERM/SIGINT for every later thread.
+  ServiceHost(std::string name, Config& config);
+  ~ServiceHost();
+
+  MetricsRegistry& metrics() { return metrics_; }
+  Health& health() { return health_; }
+  ShutdownSignal& shutdown() { return shutdown_; }
+  const std::string& name() const { return name_; }
+
+  // Registers a gRPC service; call before Start(). The service must outlive the host.
+  void AddGrpcService(grpc::Service* service) { grpc_services_.push_back(service); }
+  // Serves extra HTTP routes on the admin port besides /healthz, /readyz and /metrics.
+  void SetHttpHandler(HttpHandler handler) { http_handler_ = std::move(handler); }
+
+  // Starts the admin HTTP server and the gRPC server; fails when a port cannot be bound.
+  absl::Status Start();
+  // Ports actually bound (useful when configured as 0).
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_server_ ? http_server_->port() : 0; }
+
+  // Marks the service not ready, stops taking gRPC calls and waits for in-flight ones up
+  // to the drain timeout, then stops the HTTP server.
+  void Drain();
+
+ private:
+  std::string name_;
+  ShutdownSignal shutdown_;
+  MetricsRegistry metrics_;
+  Health health_;
+  std::string grpc_address_;
+  std::string http_address_;
+  int http_threads_;
+  std::chrono::milliseconds drain_timeout_;
+  std::vector<grpc::Service*> grpc_services_;
+  HttpHandler http_handler_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<HttpServer> http_server_;
+  int grpc_port_ = 0;
+};
+
+// Splits "host:port" into its parts; false when there is no numeric port.
+bool SplitHostPort(const std::string& address, std::string& host, int& port);
+
+}  // namespace custflow::core

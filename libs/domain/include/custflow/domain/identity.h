@@ -1,0 +1,37 @@
+// Identities and canonical customer ids. An event may name its customer only by phone,
+// e-mail, visitor id or login id; the first time such an identity is seen it gets a
+// deterministic id, so that every ingest replica computes the same one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "custflow/v1/interaction.pb.h"
+
+namespace custflow::domain {
+
+enum class IdentityKind { kPhone, kEmail, kVisitor, kLogin };
+
+struct Identity {
+  IdentityKind kind;
+  std::string value;  // normalized
+
+  // "phone:+8613800138000", the form used as a key and hashed into ids.
+  std::string Key() const;
+};
+
+// The strongest identity a reference carries, normalized: phone, then e-mail, then
+// login id, then visitor id. Empty when the reference has none.
+std::optional<Identity> PrimaryIdentity(const v1::CustomerRef& ref);
+
+// "cu_" + 16 hex digits of a stable 64-bit hash of the identity's key.
+std::string DeriveCustomerId(const Identity& identity);
+
+// Phone: digits only, keeping a leading '+'. (Full E.164 normalization belongs to ingest
+// validation.)
+std::string NormalizePhone(std::string_view phone);
+// E-mail: trimmed and lower-cased.
+std::string NormalizeEmail(std::string_view email);
+
+}  // namespace custflow::domain

@@ -1,0 +1,78 @@
+#include "custflow/domain/identity.h"
+
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+
+namespace custflow::domain {
+namespace {
+
+// FNV-1a, 64 bit: stable across processes, machines and releases (unlike std::hash).
+uint64_t Fnv1a64(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+const char* KindName(IdentityKind kind) {
+  switch (kind) {
+    case IdentityKind::kPhone: return "phone";
+    case IdentityKind::kEmail: return "email";
+    case IdentityKind::kVisitor: return "visitor";
+    case IdentityKind::kLogin: return "login";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string Identity::Key() const { return std::string(KindName(kind)) + ":" + value; }
+
+std::string NormalizePhone(std::string_view phone) {
+  std::string out;
+  phone = Trim(phone);
+  if (!phone.empty() && phone.front() == '+') out.push_back('+');
+  for (char c : phone) {
+    if (std::isdigit(static_cast<unsigned char>(c))) out.push_back(c);
+  }
+  return out == "+" ? std::string() : out;
+}
+
+std::string NormalizeEmail(std::string_view email) {
+  std::string out(Trim(email));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<Identity> PrimaryIdentity(const v1::CustomerRef& ref) {
+  if (std::string phone = NormalizePhone(ref.phone()); !phone.empty()) {
+    return Identity{IdentityKind::kPhone, std::move(phone)};
+  }
+  if (std::string email = NormalizeEmail(ref.email()); !email.empty()) {
+    return Identity{IdentityKind::kEmail, std::move(email)};
+  }
+  if (std::string_view login = Trim(ref.login_id()); !login.empty()) {
+    return Identity{IdentityKind::kLogin, std::string(login)};
+  }
+  if (std::string_view visitor = Trim(ref.visitor_id()); !visitor.empty()) {
+    return Identity{IdentityKind::kVisitor, std::string(visitor)};
+  }
+  return std::nullopt;
+}
+
+std::string DeriveCustomerId(const Identity& identity) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "cu_%016llx", static_cast<unsigned long long>(Fnv1a64(identity.Key())));
+  return buffer;
+}
+
+}  // namespace custflow::domain
