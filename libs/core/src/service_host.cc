@@ -2,6 +2,8 @@
 
 #include <grpcpp/health_check_service_interface.h>
 
+#include <cstdio>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "custflow/core/log.h"
@@ -31,6 +33,21 @@ ServiceHost::ServiceHost(std::string name, Config& config) : name_(std::move(nam
 }
 
 ServiceHost::~ServiceHost() { Drain(); }
+
+std::optional<int> ServiceHost::Preflight(int argc, char** argv, const Config& config) const {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help") {
+      std::printf("custflow-%s: configured by environment variables only.\n%s", name_.c_str(),
+                  config.HelpText().c_str());
+      return 0;
+    }
+  }
+  if (absl::Status status = config.status(); !status.ok()) {
+    LogError("bad configuration", {{"error", std::string(status.message())}});
+    return 2;
+  }
+  return std::nullopt;
+}
 
 absl::Status ServiceHost::Start() {
   std::string host;

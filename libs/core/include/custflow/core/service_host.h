@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ class ServiceHost {
   Health& health() { return health_; }
   ShutdownSignal& shutdown() { return shutdown_; }
   const std::string& name() const { return name_; }
+
+  // Handles `--help` (prints every declared setting) and an invalid configuration (logs
+  // every bad value). Call after declaring all settings; a value means main should
+  // return it now.
+  std::optional<int> Preflight(int argc, char** argv, const Config& config) const;
 
   // Registers a gRPC service; call before Start(). The service must outlive the host.
   void AddGrpcService(grpc::Service* service) { grpc_services_.push_back(service); }

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# The local custflow stack on loopback: Redis, ClickHouse, the Kafka-protocol broker and
+# the four services, all under one data folder.
+#
+#   deploy/local/stack.sh up       start whatever is not running (idempotent)
+#   deploy/local/stack.sh down     stop what `up` started (by pid), services first
+#   deploy/local/stack.sh status   say what runs where
+#
+# Settings (environment):
+#   CUSTFLOW_BUILD_DIR   where the binaries were built        (default: <repo>/build)
+#   CUSTFLOW_LOCAL_DIR   data, logs and pid files              (default: <repo>/.local)
+#   CUSTFLOW_PORT_BASE   first of the ports used, see below    (default: 17000)
+# Ports: Redis base+379, ClickHouse HTTP base+123 and TCP base+900, services' gRPC
+# base+51..54 and HTTP base+81..84 (ingest, profile, tagging, reporting). The broker's
+# port is chosen by the broker and written to <data>/kafka/bootstrap.
+# `up` writes <data>/stack.env with every address, for the CLI and for scripts:
+#   source .local/stack.env
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build_dir=${CUSTFLOW_BUILD_DIR:-$repo/build}
+local_dir=${CUSTFLOW_LOCAL_DIR:-$repo/.local}
+base=${CUSTFLOW_PORT_BASE:-17000}
+run_dir=$local_dir/run
+log_dir=$local_dir/logs
+
+redis_port=$((base + 379))
+ch_http_port=$((base + 123))
+ch_tcp_port=$((base + 900))
+services=(ingest profile tagging reporting)
+declare -A grpc_port=([ingest]=$((base + 51)) [profile]=$((base + 52)) [tagging]=$((base + 53)) [reporting]=$((base + 54)))
+declare -A http_port=([ingest]=$((base + 81)) [profile]=$((base + 82)) [tagging]=$((base + 83)) [reporting]=$((base + 84)))
+
+say() { printf '%-11s %s\n' "$1" "$2"; }
+fail() {
+  say "$1" "FAILED: $2"
+  if [ -f "$log_dir/$1.log" ]; then
+    echo "---- last lines of $log_dir/$1.log"
+    tail -n 25 "$log_dir/$1.log"
+  fi
+  exit 1
+}
+
+pid_of() { cat "$run_dir/$1.pid" 2>/dev/null || true; }
+running() {
+  local pid
+  pid=$(pid_of "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# wait_until NAME SECONDS COMMAND...: polls COMMAND until it succeeds or NAME's process dies.
+wait_until() {
+  local name=$1 seconds=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    running "$name" || fail "$name" "exited while starting"
+    [ $SECONDS -lt $deadline ] || fail "$name" "not ready after ${seconds}s"
+    sleep 0.2
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# launch NAME COMMAND...: starts COMMAND in the background, logging to logs/NAME.log.
+launch() {
+  local name=$1
+  shift
+  nohup "$@" >>"$log_dir/$name.log" 2>&1 </dev/null &
+  echo $! >"$run_dir/$name.pid"
+}
+
+require_binary() {
+  [ -x "$1" ] || { echo "missing $1: build first (cmake --build $build_dir)" >&2; exit 1; }
+}
+
+start_redis() {
+  if running redis; then say redis "already running on 127.0.0.1:$redis_port"; return; fi
+  port_open "$redis_port" && fail redis "port $redis_port is taken by another program"
+  mkdir -p "$local_dir/redis"
+  launch redis redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$local_dir/redis" \
+    --save "" --appendonly yes --protected-mode yes
+  wait_until redis 20 redis-cli -p "$redis_port" ping
+  say redis "running on 127.0.0.1:$redis_port"
+}
+
+start_clickhouse() {
+  if running clickhouse; then say clickhouse "already running on 127.0.0.1:$ch_http_port"; return; fi
+  port_open "$ch_http_port" && fail clickhouse "port $ch_http_port is taken by another program"
+  "$repo/deploy/local/clickhouse/render-config.sh" "$local_dir/clickhouse" "$ch_http_port" "$ch_tcp_port"
+  local server
+  server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
+  launch clickhouse "$server" --config-file="$local_dir/clickhouse/config.xml"
+  wait_until clickhouse 60 curl -sf "http://127.0.0.1:$ch_http_port/ping"
+  say clickhouse "running on 127.0.0.1:$ch_http_port (HTTP), 127.0.0.1:$ch_tcp_port (native)"
+}
+
+start_kafka() {
+  if running kafka; then say kafka "already running at $(cat "$local_dir/kafka/bootstrap")"; return; fi
+  require_binary "$build_dir/tools/kafka-broker/custflow-kafka-broker"
+  mkdir -p "$local_dir/kafka"
+  rm -f "$local_dir/kafka/bootstrap"
+  launch kafka "$build_dir/tools/kafka-broker/custflow-kafka-broker" --bootstrap-file "$local_dir/kafka/bootstrap"
+  wait_until kafka 20 test -s "$local_dir/kafka/bootstrap"
+  say kafka "running at $(cat "$local_dir/kafka/bootstrap") (in-memory mock cluster)"
+}
+
+write_env() {
+  cat >"$local_dir/stack.env.tmp" <<ENV
+export CUSTFLOW_KAFKA_BROKERS=$(cat "$local_dir/kafka/bootstrap")
+export CUSTFLOW_REDIS_ADDRESS=127.0.0.1:$redis_port
+export CUSTFLOW_CLICKHOUSE_URL=http://127.0.0.1:$ch_http_port
+export CUSTFLOW_INGEST_ADDRESS=127.0.0.1:${grpc_port[ingest]}
+export CUSTFLOW_PROFILE_ADDRESS=127.0.0.1:${grpc_port[profile]}
+export CUSTFLOW_TAGGING_ADDRESS=127.0.0.1:${grpc_port[tagging]}
+export CUSTFLOW_REPORTING_ADDRESS=127.0.0.1:${grpc_port[reporting]}
+ENV
+  mv "$local_dir/stack.env.tmp" "$local_dir/stack.env"
+}
+
+start_service() {
+  local name=$1
+  if running "$name"; then say "$name" "already running on 127.0.0.1:${grpc_port[$name]}"; return; fi
+  local binary="$build_dir/services/$name/custflow-$name"
+  require_binary "$binary"
+  local upper=${name^^}
+  # The service reads the shared addresses from stack.env and its own ports from here.
+  launch "$name" env "CUSTFLOW_${upper}_GRPC_ADDRESS=127.0.0.1:${grpc_port[$name]}" \
+    "CUSTFLOW_${upper}_HTTP_ADDRESS=127.0.0.1:${http_port[$name]}" \
+    bash -c "source '$local_dir/stack.env' && exec '$binary'"
+  wait_until "$name" 60 curl -sf "http://127.0.0.1:${http_port[$name]}/readyz"
+  say "$name" "running on 127.0.0.1:${grpc_port[$name]} (gRPC), http://127.0.0.1:${http_port[$name]} (/metrics)"
+}
+
+stop() {
+  local name=$1 pid
+  pid=$(pid_of "$name")
+  if [ -z "$pid" ]; then say "$name" "not started"; return; fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$run_dir/$name.pid"
+    say "$name" "was not running"
+    return
+  fi
+  kill -TERM "$pid"
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    say "$name" "stopped (killed after 15 s)"
+  else
+    say "$name" "stopped"
+  fi
+  rm -f "$run_dir/$name.pid"
+}
+
+status() {
+  local name
+  for name in redis clickhouse kafka "${services[@]}"; do
+    if running "$name"; then say "$name" "running (pid $(pid_of "$name"))"; else say "$name" "stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up)
+    mkdir -p "$run_dir" "$log_dir"
+    start_redis
+    start_clickhouse
+    start_kafka
+    write_env
+    for s in "${services[@]}"; do start_service "$s"; done
+    echo "stack is up; addresses in $local_dir/stack.env"
+    ;;
+  down)
+    for s in reporting tagging profile ingest kafka clickhouse redis; do stop "$s"; done
+    ;;
+  status)
+    status
+    ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac

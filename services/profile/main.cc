@@ -1,0 +1,90 @@
+// custflow-profile: applies interactions and commands to live profiles in Redis and
+// serves them over gRPC.
+#include <thread>
+
+#include "custflow/core/config.h"
+#include "custflow/core/log.h"
+#include "custflow/core/service_host.h"
+#include "custflow/domain/topics.h"
+#include "custflow/kafka/consume_loop.h"
+#include "custflow/kafka/kafka_consumer.h"
+#include "custflow/kafka/kafka_producer.h"
+#include "custflow/redis/hiredis_client.h"
+#include "services/profile/profile_applier.h"
+#include "services/profile/profile_service.h"
+
+int main(int argc, char** argv) {
+  using namespace custflow;
+  core::Config config("profile");
+  core::ServiceHost host("profile", config);
+  std::string brokers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
+  std::string group = config.String("GROUP", "custflow-profile", "Kafka consumer group of the profile appliers.");
+  std::string redis_address = config.String("REDIS_ADDRESS", "127.0.0.1:6379", "Redis host:port.");
+  int redis_pool = static_cast<int>(config.Int("REDIS_POOL", 16, "Redis connections for gRPC reads."));
+  if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+
+  redis::HiredisOptions redis_options;
+  redis_options.pool_size = redis_pool;
+  if (!core::SplitHostPort(redis_address, redis_options.host, redis_options.port)) {
+    core::LogError("REDIS_ADDRESS is not host:port", {{"value", redis_address}});
+    return 2;
+  }
+  auto redis = redis::HiredisClient::Create(redis_options);
+  if (!redis.ok()) {
+    core::LogError("cannot reach Redis", {{"error", redis.status().ToString()}});
+    return 1;
+  }
+  kafka::ProducerOptions producer_options;
+  producer_options.bootstrap_servers = brokers;
+  producer_options.client_id = "custflow-profile";
+  auto producer = kafka::KafkaProducer::Create(producer_options);
+  if (!producer.ok()) {
+    core::LogError("cannot create Kafka producer", {{"error", producer.status().ToString()}});
+    return 1;
+  }
+
+  profile::ProfileStore store(**redis);
+  profile::ProfileApplier applier(store, **producer, host.metrics(),
+                                  {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic,
+                                   domain::kDeadLetterTopic});
+  profile::ProfileService service(store, **producer, {domain::kCommandsTopic});
+  host.AddGrpcService(&service);
+  host.health().AddReadinessCheck("redis", [&] {
+    auto reply = (*redis)->Command({"PING"});
+    return reply.ok() ? absl::OkStatus() : reply.status();
+  });
+
+  kafka::ConsumerOptions consumer_options;
+  consumer_options.bootstrap_servers = brokers;
+  consumer_options.group_id = group;
+  consumer_options.client_id = "custflow-profile";
+  consumer_options.topics = {domain::kInteractionsTopic, domain::kCommandsTopic};
+  consumer_options.on_assign = [&](std::vector<kafka::TopicPartitionOffset>& partitions) {
+    return applier.StartAfterApplied(partitions);
+  };
+  auto consumer = kafka::KafkaConsumer::Create(consumer_options);
+  if (!consumer.ok()) {
+    core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
+    return 1;
+  }
+  if (absl::Status started = host.Start(); !started.ok()) {
+    core::LogError("cannot start", {{"error", started.ToString()}});
+    return 1;
+  }
+
+  std::thread apply_thread([&] {
+    absl::Status ended = kafka::RunConsumeLoop(
+        **consumer, {}, [&](std::span<const kafka::Message> batch) { return applier.Apply(batch); },
+        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
+        [](const absl::Status& error) { core::LogWarn("apply retry", {{"error", error.ToString()}}); });
+    if (!ended.ok()) {
+      core::LogError("consumer failed", {{"error", ended.ToString()}});
+      host.shutdown().Trigger();
+    }
+    (void)(*consumer)->Close();
+  });
+  host.shutdown().Wait();
+  apply_thread.join();
+  host.Drain();
+  return 0;
+}

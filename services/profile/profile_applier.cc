@@ -1,0 +1,158 @@
+#include "services/profile/profile_applier.h"
+
+#include <future>
+#include <map>
+#include <optional>
+#include <variant>
+
+#include "custflow/core/log.h"
+#include "custflow/domain/dead_letter.h"
+#include "custflow/domain/profile_fold.h"
+#include "custflow/v1/command.pb.h"
+#include "custflow/v1/interaction.pb.h"
+
+namespace custflow::profile {
+namespace {
+
+struct Change {
+  int64_t offset;
+  std::string customer_id;
+  std::variant<v1::Interaction, v1::Command> body;
+};
+
+}  // namespace
+
+ProfileApplier::ProfileApplier(ProfileStore& store, kafka::Producer& producer, core::MetricsRegistry& metrics,
+                               ApplierTopics topics)
+    : store_(store),
+      producer_(producer),
+      topics_(std::move(topics)),
+      applied_(metrics.GetCounter("custflow_profile_applied_total", "Messages folded into profiles.")),
+      dead_lettered_(metrics.GetCounter("custflow_profile_dead_lettered_total",
+                                        "Messages sent to the dead-letter topic.")) {}
+
+absl::Status ProfileApplier::Apply(std::span<const kafka::Message> batch) {
+  size_t start = 0;
+  for (size_t i = 1; i <= batch.size(); ++i) {
+    bool boundary = i == batch.size() || batch[i].topic != batch[start].topic ||
+                    batch[i].partition != batch[start].partition;
+    if (!boundary) continue;
+    if (absl::Status status = ApplyPartition(batch.subspan(start, i - start)); !status.ok()) return status;
+    start = i;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std::string& reason) {
+  v1::DeadLetter letter = domain::MakeDeadLetter(
+      "profile", reason, {message.topic, message.partition, message.offset, message.key, message.value});
+  absl::StatusOr<kafka::DeliveryReport> sent =
+      producer_.SendAndWait(topics_.dead_letter, message.key, letter.SerializeAsString());
+  if (!sent.ok()) return sent.status();
+  dead_lettered_.Increment();
+  core::LogWarn("message dead-lettered",
+                {{"topic", std::string(message.topic)}, {"partition", message.partition},
+                 {"offset", message.offset}, {"reason", reason}});
+  return absl::OkStatus();
+}
+
+absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> messages) {
+  const std::string topic(messages.front().topic);
+  const int32_t partition = messages.front().partition;
+  const bool commands = topic == topics_.commands;
+
+  std::vector<Change> changes;
+  std::vector<std::string> ids;
+  std::map<std::string, size_t> index;  // customer id -> position in ids
+  std::vector<const kafka::Message*> unreadable;
+  for (const kafka::Message& message : messages) {
+    Change change{message.offset, std::string(message.key), {}};
+    bool parsed = false;
+    if (commands) {
+      v1::Command command;
+      parsed = command.ParseFromArray(message.value.data(), static_cast<int>(message.value.size())) &&
+               !command.customer_id().empty();
+      if (parsed) change.customer_id = command.customer_id();
+      change.body = std::move(command);
+    } else {
+      v1::Interaction event;
+      parsed = event.ParseFromArray(message.value.data(), static_cast<int>(message.value.size())) &&
+               !event.customer().customer_id().empty();
+      if (parsed) change.customer_id = event.customer().customer_id();
+      change.body = std::move(event);
+    }
+    if (!parsed) {
+      unreadable.push_back(&message);
+      continue;
+    }
+    if (index.emplace(change.customer_id, ids.size()).second) ids.push_back(change.customer_id);
+    changes.push_back(std::move(change));
+  }
+
+  absl::StatusOr<ProfileStore::Snapshot> loaded = store_.Load(ids, topic, partition);
+  if (!loaded.ok()) return loaded.status();
+  const std::optional<int64_t> applied = loaded->applied_offset;
+  auto is_new = [&](int64_t offset) { return !applied || offset > *applied; };
+
+  for (const kafka::Message* message : unreadable) {
+    if (!is_new(message->offset)) continue;
+    std::string reason = commands ? "value is not a custflow.v1.Command with a customer_id"
+                                  : "value is not a custflow.v1.Interaction with a resolved customer_id";
+    if (absl::Status sent = DeadLetter(*message, reason); !sent.ok()) return sent;
+  }
+
+  std::vector<v1::Profile> profiles(ids.size());
+  std::vector<bool> changed(ids.size(), false);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (loaded->profiles[i]) {
+      profiles[i] = std::move(*loaded->profiles[i]);
+    } else {
+      profiles[i].set_customer_id(ids[i]);
+    }
+  }
+  size_t folded = 0;
+  for (const Change& change : changes) {
+    if (!is_new(change.offset)) continue;
+    size_t at = index[change.customer_id];
+    if (const auto* event = std::get_if<v1::Interaction>(&change.body)) {
+      domain::ApplyInteraction(profiles[at], *event);
+    } else {
+      domain::ApplyCommand(profiles[at], std::get<v1::Command>(change.body));
+    }
+    changed[at] = true;
+    ++folded;
+  }
+  const int64_t last_offset = messages.back().offset;
+  if (!is_new(last_offset)) return absl::OkStatus();
+
+  std::vector<const v1::Profile*> to_store;
+  std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!changed[i]) continue;
+    to_store.push_back(&profiles[i]);
+    published.push_back(producer_.SendAsync(topics_.profiles, ids[i], profiles[i].SerializeAsString()));
+  }
+  for (auto& delivery : published) {
+    absl::StatusOr<kafka::DeliveryReport> report = delivery.get();
+    if (!report.ok()) return report.status();
+  }
+  absl::StatusOr<bool> committed = store_.Commit(topic, partition, applied, last_offset, to_store);
+  if (!committed.ok()) return committed.status();
+  if (!*committed) {
+    return absl::AbortedError("the applied offset of " + topic + "/" + std::to_string(partition) +
+                              " changed under us (another instance applied it); reloading");
+  }
+  applied_.Increment(folded);
+  return absl::OkStatus();
+}
+
+absl::Status ProfileApplier::StartAfterApplied(std::vector<kafka::TopicPartitionOffset>& partitions) {
+  for (kafka::TopicPartitionOffset& partition : partitions) {
+    absl::StatusOr<std::optional<int64_t>> applied = store_.AppliedOffset(partition.topic, partition.partition);
+    if (!applied.ok()) return applied.status();
+    if (*applied) partition.offset = **applied + 1;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace custflow::profile

@@ -1,0 +1,58 @@
+// The reporting sink: interactions and profile snapshots from Kafka into ClickHouse,
+// exactly once. Every row carries its Kafka partition and offset. After each batch the
+// sink records the last offset per partition in sink_offsets; a new owner of a partition
+// starts after that record and skips rows already stored past it (an insert interrupted
+// by a crash, or one that failed after storing some blocks), so nothing is lost or
+// doubled.
+#pragma once
+
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "custflow/clickhouse/clickhouse_client.h"
+#include "custflow/core/metrics.h"
+#include "custflow/kafka/message.h"
+
+namespace custflow::reporting {
+
+struct SinkTopics {
+  std::string interactions;
+  std::string profiles;
+};
+
+class ClickHouseSink {
+ public:
+  ClickHouseSink(clickhouse::ClickHouseClient& client, core::MetricsRegistry& metrics, SinkTopics topics);
+
+  // For the consumer's on_assign hook: each partition starts after its recorded offset.
+  absl::Status StartAfterRecorded(std::vector<kafka::TopicPartitionOffset>& partitions);
+
+  // Stores a polled batch. After an error, calling again with the same batch stores what
+  // is missing and nothing twice.
+  absl::Status Write(std::span<const kafka::Message> batch);
+
+ private:
+  using Partition = std::pair<std::string, int32_t>;
+  struct PartitionState {
+    std::optional<int64_t> recorded;  // last offset in sink_offsets
+    std::set<int64_t> stored;         // offsets past `recorded` already in the data table
+    bool stale = true;                // `stored` must be reloaded before use
+  };
+
+  absl::Status Reload(const Partition& partition, PartitionState& state);
+  const char* TableFor(const std::string& topic) const;
+
+  clickhouse::ClickHouseClient& client_;
+  SinkTopics topics_;
+  std::map<Partition, PartitionState> partitions_;
+  core::Counter& rows_;
+  core::Counter& skipped_;
+  core::Counter& unreadable_;
+};
+
+}  // namespace custflow::reporting

@@ -1,0 +1,74 @@
+// custflow-reporting: the ClickHouse sink (interactions and profile snapshots, exactly
+// once) and the reporting API.
+#include <thread>
+
+#include "custflow/clickhouse/http_clickhouse_client.h"
+#include "custflow/core/config.h"
+#include "custflow/core/log.h"
+#include "custflow/core/service_host.h"
+#include "custflow/domain/topics.h"
+#include "custflow/kafka/consume_loop.h"
+#include "custflow/kafka/kafka_consumer.h"
+#include "services/reporting/clickhouse_sink.h"
+#include "services/reporting/reporting_service.h"
+#include "services/reporting/schema.h"
+
+int main(int argc, char** argv) {
+  using namespace custflow;
+  core::Config config("reporting");
+  core::ServiceHost host("reporting", config);
+  std::string brokers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
+  std::string group = config.String("GROUP", "custflow-reporting", "Kafka consumer group of the sink.");
+  clickhouse::HttpClickHouseOptions clickhouse_options;
+  clickhouse_options.url = config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP interface.");
+  clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
+  kafka::ConsumeLoopOptions loop_options;
+  loop_options.max_batch = static_cast<size_t>(
+      config.Int("SINK_BATCH", 50'000, "Most messages written to ClickHouse in one batch."));
+  loop_options.poll_timeout = config.Duration("SINK_WAIT", std::chrono::milliseconds(200),
+                                              "Longest wait for more messages before writing a batch.");
+  if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+
+  clickhouse::HttpClickHouseClient client(clickhouse_options);
+  if (absl::Status migrated = reporting::ApplyMigrations(client); !migrated.ok()) {
+    core::LogError("schema migration failed", {{"error", migrated.ToString()}});
+    return 1;
+  }
+  host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
+  reporting::ReportingService service(client);
+  host.AddGrpcService(&service);
+  reporting::ClickHouseSink sink(client, host.metrics(), {domain::kInteractionsTopic, domain::kProfilesTopic});
+
+  kafka::ConsumerOptions consumer_options;
+  consumer_options.bootstrap_servers = brokers;
+  consumer_options.group_id = group;
+  consumer_options.client_id = "custflow-reporting";
+  consumer_options.topics = {domain::kInteractionsTopic, domain::kProfilesTopic};
+  consumer_options.on_assign = [&](std::vector<kafka::TopicPartitionOffset>& partitions) {
+    return sink.StartAfterRecorded(partitions);
+  };
+  auto consumer = kafka::KafkaConsumer::Create(consumer_options);
+  if (!consumer.ok()) {
+    core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
+    return 1;
+  }
+  if (absl::Status started = host.Start(); !started.ok()) {
+    core::LogError("cannot start", {{"error", started.ToString()}});
+    return 1;
+  }
+  std::thread sink_thread([&] {
+    absl::Status ended = kafka::RunConsumeLoop(
+        **consumer, loop_options, [&](std::span<const kafka::Message> batch) { return sink.Write(batch); },
+        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
+        [](const absl::Status& error) { core::LogWarn("sink retry", {{"error", error.ToString()}}); });
+    if (!ended.ok()) {
+      core::LogError("consumer failed", {{"error", ended.ToString()}});
+      host.shutdown().Trigger();
+    }
+    (void)(*consumer)->Close();
+  });
+  host.shutdown().Wait();
+  sink_thread.join();
+  host.Drain();
+  return 0;
+}

@@ -1,0 +1,237 @@
+// custflow: the command-line client.
+//   custflow demo [--customers N] [--events N] [--seed N]
+//       Sends sample customers and interactions through the running stack and prints the
+//       customer distribution by province once the reports count everything sent.
+//   custflow distribution [--by province|city|district|department|team|owner|industry|source|type|stage]
+//   custflow profile CUSTOMER_ID
+// Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS and
+// CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them to .local/stack.env).
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "custflow/v1/ingest.grpc.pb.h"
+#include "custflow/v1/profile.grpc.pb.h"
+#include "custflow/v1/reporting.grpc.pb.h"
+#include "tools/custflow/sample_data.h"
+
+namespace custflow::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Address(const char* variable, const char* fallback) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback) {
+  return grpc::CreateChannel(Address(variable, fallback), grpc::InsecureChannelCredentials());
+}
+
+// "--name value" options after the subcommand.
+std::map<std::string, std::string> Options(int argc, char** argv, int first) {
+  std::map<std::string, std::string> options;
+  for (int i = first; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
+  return options;
+}
+
+int Fail(const std::string& what, const grpc::Status& status) {
+  std::fprintf(stderr, "custflow: %s: %s (%d)\n", what.c_str(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()));
+  return 1;
+}
+
+bool ParseDimension(const std::string& name, v1::Dimension& out) {
+  static const std::map<std::string, v1::Dimension> dimensions = {
+      {"province", v1::DIMENSION_PROVINCE}, {"city", v1::DIMENSION_CITY},
+      {"district", v1::DIMENSION_DISTRICT}, {"department", v1::DIMENSION_DEPARTMENT},
+      {"team", v1::DIMENSION_TEAM},         {"owner", v1::DIMENSION_OWNER},
+      {"industry", v1::DIMENSION_INDUSTRY}, {"source", v1::DIMENSION_SOURCE},
+      {"type", v1::DIMENSION_CUSTOMER_TYPE}, {"stage", v1::DIMENSION_FOLLOW_UP_STAGE}};
+  auto it = dimensions.find(name);
+  if (it == dimensions.end()) return false;
+  out = it->second;
+  return true;
+}
+
+grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimension dimension,
+                               v1::DistributionResponse& out) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::DistributionRequest request;
+  request.set_dimension(dimension);
+  return reporting.Distribution(&context, request, &out);
+}
+
+void PrintDistribution(const v1::DistributionResponse& distribution) {
+  std::printf("%-16s %10s %13s\n", "value", "customers", "interactions");
+  for (const v1::DistributionRow& row : distribution.rows()) {
+    std::printf("%-16s %10llu %13llu\n", row.value().empty() ? "(none)" : row.value().c_str(),
+                static_cast<unsigned long long>(row.customers()), static_cast<unsigned long long>(row.interactions()));
+  }
+  std::printf("total customers: %llu\n", static_cast<unsigned long long>(distribution.total_customers()));
+}
+
+int Distribution(int argc, char** argv) {
+  auto options = Options(argc, argv, 2);
+  v1::Dimension dimension = v1::DIMENSION_PROVINCE;
+  if (options.contains("--by") && !ParseDimension(options["--by"], dimension)) {
+    std::fprintf(stderr, "custflow: unknown dimension '%s'\n", options["--by"].c_str());
+    return 2;
+  }
+  auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
+  v1::DistributionResponse distribution;
+  if (grpc::Status status = QueryDistribution(*reporting, dimension, distribution); !status.ok()) {
+    return Fail("distribution", status);
+  }
+  PrintDistribution(distribution);
+  return 0;
+}
+
+int Profile(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: custflow profile CUSTOMER_ID\n");
+    return 2;
+  }
+  auto profiles = v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::GetProfileRequest request;
+  request.set_customer_id(argv[2]);
+  v1::GetProfileResponse response;
+  if (grpc::Status status = profiles->GetProfile(&context, request, &response); !status.ok()) {
+    return Fail("profile", status);
+  }
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(response.profile(), &json, print);
+  std::printf("%s", json.c_str());
+  return 0;
+}
+
+// Expected per province: customers and interactions the demo adds.
+using Expected = std::map<std::string, std::pair<uint64_t, uint64_t>>;
+
+std::map<std::string, std::pair<uint64_t, uint64_t>> ByValue(const v1::DistributionResponse& distribution) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> out;
+  for (const auto& row : distribution.rows()) out[row.value()] = {row.customers(), row.interactions()};
+  return out;
+}
+
+int Demo(int argc, char** argv) {
+  auto options = Options(argc, argv, 2);
+  int customers = std::atoi(options.contains("--customers") ? options["--customers"].c_str() : "200");
+  int events = std::atoi(options.contains("--events") ? options["--events"].c_str() : "5000");
+  uint64_t seed = std::strtoull(options.contains("--seed") ? options["--seed"].c_str() : "42", nullptr, 10);
+  std::string run = "demo" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  SampleData data = GenerateSample(run, seed, customers, events);
+
+  auto ingest = v1::IngestService::NewStub(Connect("CUSTFLOW_INGEST_ADDRESS", "127.0.0.1:17051"));
+  auto profiles = v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
+  auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
+
+  v1::DistributionResponse before;
+  if (grpc::Status status = QueryDistribution(*reporting, v1::DIMENSION_PROVINCE, before); !status.ok()) {
+    return Fail("distribution", status);
+  }
+  Expected expected;
+  std::map<std::string, std::string> province_of;
+  for (const v1::Customer& customer : data.customers) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::UpsertCustomerRequest request;
+    *request.mutable_customer() = customer;
+    v1::UpsertCustomerResponse response;
+    if (grpc::Status status = profiles->UpsertCustomer(&context, request, &response); !status.ok()) {
+      return Fail("upsert " + customer.customer_id(), status);
+    }
+    expected[customer.region().province()].first += 1;
+    province_of[customer.customer_id()] = customer.region().province();
+  }
+  std::printf("upserted %d customers (run %s)\n", customers, run.c_str());
+
+  auto started = Clock::now();
+  constexpr int kBatch = 500;
+  for (size_t first = 0; first < data.events.size(); first += kBatch) {
+    v1::PublishBatchRequest request;
+    for (size_t i = first; i < std::min(data.events.size(), first + kBatch); ++i) *request.add_events() = data.events[i];
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::PublishBatchResponse response;
+    if (grpc::Status status = ingest->PublishBatch(&context, request, &response); !status.ok()) {
+      return Fail("publish", status);
+    }
+    for (const v1::EventResult& result : response.results()) {
+      if (result.code() != 0) {
+        std::fprintf(stderr, "custflow: event %s not accepted: %s\n", result.event_id().c_str(),
+                     result.message().c_str());
+        return 1;
+      }
+    }
+  }
+  for (const v1::Interaction& event : data.events) expected[province_of[event.customer().customer_id()]].second += 1;
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("published %zu events, all acknowledged after Kafka delivery (%.0f events/s)\n", data.events.size(),
+              data.events.size() / seconds);
+
+  auto base = ByValue(before);
+  v1::DistributionResponse after;
+  auto deadline = Clock::now() + std::chrono::seconds(120);
+  bool complete = false;
+  while (!complete && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (grpc::Status status = QueryDistribution(*reporting, v1::DIMENSION_PROVINCE, after); !status.ok()) {
+      return Fail("distribution", status);
+    }
+    auto now = ByValue(after);
+    complete = true;
+    for (const auto& [province, counts] : expected) {
+      complete &= now[province].first - base[province].first == counts.first &&
+                  now[province].second - base[province].second == counts.second;
+    }
+  }
+  std::printf("\ncustomer distribution by province (this run / all runs):\n");
+  std::printf("%-12s %9s %9s %13s %13s %s\n", "province", "customers", "expected", "interactions", "expected", "");
+  auto now = ByValue(after);
+  for (const auto& [province, counts] : expected) {
+    uint64_t got_customers = now[province].first - base[province].first;
+    uint64_t got_events = now[province].second - base[province].second;
+    bool ok = got_customers == counts.first && got_events == counts.second;
+    std::printf("%-12s %9llu %9llu %13llu %13llu %s\n", province.c_str(), static_cast<unsigned long long>(got_customers),
+                static_cast<unsigned long long>(counts.first), static_cast<unsigned long long>(got_events),
+                static_cast<unsigned long long>(counts.second), ok ? "ok" : "MISMATCH");
+  }
+  std::printf("\nall runs:\n");
+  PrintDistribution(after);
+  if (!complete) {
+    std::fprintf(stderr, "custflow: the report did not count every event within 120 s\n");
+    return 1;
+  }
+  std::printf("\nthe report counts every customer and event this run sent\n");
+  return 0;
+}
+
+}  // namespace
+}  // namespace custflow::tools
+
+int main(int argc, char** argv) {
+  std::string command = argc > 1 ? argv[1] : "";
+  if (command == "demo") return custflow::tools::Demo(argc, argv);
+  if (command == "distribution") return custflow::tools::Distribution(argc, argv);
+  if (command == "profile") return custflow::tools::Profile(argc, argv);
+  std::fprintf(stderr,
+               "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
+               "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
+               "type|stage]\n"
+               "       custflow profile CUSTOMER_ID\n");
+  return 2;
+}
