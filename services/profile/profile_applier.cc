@@ -102,10 +102,12 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   }
 
   std::vector<v1::Profile> profiles(ids.size());
+  std::vector<uint64_t> loaded_versions(ids.size(), 0);
   std::vector<bool> changed(ids.size(), false);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (loaded->profiles[i]) {
       profiles[i] = std::move(*loaded->profiles[i]);
+      loaded_versions[i] = profiles[i].version();
     } else {
       profiles[i].set_customer_id(ids[i]);
     }
@@ -125,11 +127,11 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   const int64_t last_offset = messages.back().offset;
   if (!is_new(last_offset)) return absl::OkStatus();
 
-  std::vector<const v1::Profile*> to_store;
+  std::vector<ProfileStore::ProfileWrite> to_store;
   std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!changed[i]) continue;
-    to_store.push_back(&profiles[i]);
+    to_store.push_back({&profiles[i], loaded_versions[i]});
     published.push_back(producer_.SendAsync(topics_.profiles, ids[i], profiles[i].SerializeAsString()));
   }
   for (auto& delivery : published) {
@@ -140,7 +142,7 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   if (!committed.ok()) return committed.status();
   if (!*committed) {
     return absl::AbortedError("the applied offset of " + topic + "/" + std::to_string(partition) +
-                              " changed under us (another instance applied it); reloading");
+                              " or a profile changed under us (another instance wrote it); reloading");
   }
   applied_.Increment(folded);
   return absl::OkStatus();

@@ -6,11 +6,19 @@ namespace custflow::profile {
 namespace {
 
 // KEYS[1]: the applied-offset key; KEYS[2..]: profile keys.
-// ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; ARGV[3..]: profiles.
+// ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; then for each
+// profile key three values: loaded version ("0" when absent), new version, profile bytes.
 constexpr const char* kCommitLua = R"lua(
 local current = redis.call('GET', KEYS[1])
 if (current or '') ~= ARGV[1] then return 0 end
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1]) end
+for i = 2, #KEYS do
+  local at = 3 * (i - 2) + 3
+  if (redis.call('HGET', KEYS[i], 'v') or '0') ~= ARGV[at] then return 0 end
+end
+for i = 2, #KEYS do
+  local at = 3 * (i - 2) + 3
+  redis.call('HSET', KEYS[i], 'v', ARGV[at + 1], 'p', ARGV[at + 2])
+end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 )lua";
@@ -47,7 +55,7 @@ ProfileStore::ProfileStore(redis::RedisClient& redis) : redis_(redis), commit_sc
 
 absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& customer_id) {
   std::string key = ProfileKey(customer_id);
-  absl::StatusOr<redis::Reply> reply = redis_.Command({"GET", key});
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", key, "p"});
   if (!reply.ok()) return reply.status();
   return ParseProfile(*reply);
 }
@@ -65,11 +73,8 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
   keys.reserve(customer_ids.size() + 1);
   keys.push_back(OffsetKey(topic, partition));
   for (const std::string& id : customer_ids) keys.push_back(ProfileKey(id));
-  redis::CommandArgs offset_get = {"GET", keys[0]};
-  redis::CommandArgs mget = {"MGET"};
-  for (size_t i = 1; i < keys.size(); ++i) mget.push_back(keys[i]);
-  std::vector<redis::CommandArgs> commands = {offset_get};
-  if (!customer_ids.empty()) commands.push_back(mget);
+  std::vector<redis::CommandArgs> commands = {{"GET", keys[0]}};
+  for (size_t i = 1; i < keys.size(); ++i) commands.push_back({"HGET", keys[i], "p"});
 
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
@@ -77,11 +82,8 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
   absl::StatusOr<std::optional<int64_t>> offset = ParseOffset((*replies)[0]);
   if (!offset.ok()) return offset.status();
   snapshot.applied_offset = *offset;
-  if (customer_ids.empty()) return snapshot;
-  const redis::Reply& profiles = (*replies)[1];
-  if (profiles.is_error()) return Failed(profiles);
-  for (const redis::Reply& element : profiles.elements()) {
-    absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile(element);
+  for (size_t i = 1; i < replies->size(); ++i) {
+    absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile((*replies)[i]);
     if (!profile.ok()) return profile.status();
     snapshot.profiles.push_back(std::move(*profile));
   }
@@ -89,12 +91,14 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
 }
 
 absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition, std::optional<int64_t> expected,
-                                          int64_t offset, const std::vector<const v1::Profile*>& profiles) {
+                                          int64_t offset, const std::vector<ProfileWrite>& profiles) {
   std::vector<std::string> keys = {OffsetKey(topic, partition)};
   std::vector<std::string> args = {expected ? std::to_string(*expected) : "", std::to_string(offset)};
-  for (const v1::Profile* profile : profiles) {
-    keys.push_back(ProfileKey(profile->customer_id()));
-    args.push_back(profile->SerializeAsString());
+  for (const ProfileWrite& write : profiles) {
+    keys.push_back(ProfileKey(write.profile->customer_id()));
+    args.push_back(std::to_string(write.loaded_version));
+    args.push_back(std::to_string(write.profile->version()));
+    args.push_back(write.profile->SerializeAsString());
   }
   std::vector<std::string_view> key_views(keys.begin(), keys.end());
   std::vector<std::string_view> arg_views(args.begin(), args.end());

@@ -1,6 +1,9 @@
-// Live profiles in Redis. Each profile is one key holding the serialized Profile; the
-// last applied offset of every input partition is kept beside them and written in the
-// same Lua script as the profiles it produced, so a replayed partition changes nothing.
+// Live profiles in Redis. Each profile is one hash: `p` holds the serialized Profile and
+// `v` its version. The last applied offset of every input partition is kept beside them
+// and written in the same Lua script as the profiles it produced, so a replayed partition
+// changes nothing; the script also checks every profile is still at the version it was
+// read at, so two appliers (one on interactions/N, one on commands/N, say) cannot
+// overwrite each other's changes.
 #pragma once
 
 #include <cstdint>
@@ -33,11 +36,18 @@ class ProfileStore {
 
   absl::StatusOr<std::optional<int64_t>> AppliedOffset(const std::string& topic, int32_t partition);
 
+  struct ProfileWrite {
+    const v1::Profile* profile;
+    // The version the profile had when it was loaded; 0 when it did not exist.
+    uint64_t loaded_version;
+  };
+
   // Writes `profiles` and sets the applied offset of the partition to `offset`, all at
-  // once, but only if the stored offset still equals `expected` (nullopt: none stored).
-  // Returns false when it did not (another writer got there first).
+  // once, but only if the stored offset still equals `expected` (nullopt: none stored)
+  // and every profile is still at its loaded version. Returns false when not (another
+  // writer got there first); then nothing was written.
   absl::StatusOr<bool> Commit(const std::string& topic, int32_t partition, std::optional<int64_t> expected,
-                              int64_t offset, const std::vector<const v1::Profile*>& profiles);
+                              int64_t offset, const std::vector<ProfileWrite>& profiles);
 
  private:
   redis::RedisClient& redis_;

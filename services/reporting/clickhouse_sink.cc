@@ -199,7 +199,8 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
   for (const auto& [partition, last] : last_offsets) {
     PartitionState& state = partitions_[partition];
     state.recorded = std::max(state.recorded.value_or(last), last);
-    state.stored.clear();
+    // Rows past this batch may be stored from before a crash, when that batch was larger.
+    state.stored.erase(state.stored.begin(), state.stored.upper_bound(*state.recorded));
   }
   rows_.Increment(interactions.row_count() + profiles.row_count());
   return absl::OkStatus();

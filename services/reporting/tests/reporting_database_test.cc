@@ -1,0 +1,153 @@
+#include "services/reporting/tests/reporting_database_test.h"
+
+#include <cctype>
+
+#include "custflow/domain/topics.h"
+#include "services/reporting/schema.h"
+#include "tests/support/clickhouse_server.h"
+
+namespace custflow::reporting {
+namespace {
+
+constexpr int64_t kMay2024 = 1'714'521'600;
+
+// Starting clickhouse-server takes seconds, so the binary starts it once for all tests.
+class ClickHouseEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    absl::StatusOr<testing::LocalClickHouseServer> started = testing::StartClickHouseServer();
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = std::make_unique<testing::LocalClickHouseServer>(*std::move(started));
+  }
+  void TearDown() override { server_.reset(); }
+
+  static const testing::LocalClickHouseServer* server() { return server_.get(); }
+
+ private:
+  static std::unique_ptr<testing::LocalClickHouseServer> server_;
+};
+
+std::unique_ptr<testing::LocalClickHouseServer> ClickHouseEnvironment::server_;
+
+[[maybe_unused]] ::testing::Environment* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new ClickHouseEnvironment);
+
+std::string DatabaseForCurrentTest() {
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string("t_") + test->test_suite_name() + "_" + test->name();
+  for (char& c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0) c = '_';
+  }
+  return name;
+}
+
+}  // namespace
+
+MessageBatch& MessageBatch::Add(std::string_view topic, int32_t partition, int64_t offset,
+                                std::string payload) {
+  const std::string& value = payloads_.emplace_back(std::move(payload));
+  kafka::Message& message = messages_.emplace_back();
+  message.topic = topic;
+  message.partition = partition;
+  message.offset = offset;
+  message.value = value;
+  return *this;
+}
+
+MessageBatch& MessageBatch::AddInteraction(int32_t partition, int64_t offset, const v1::Interaction& event) {
+  return Add(domain::kInteractionsTopic, partition, offset, event.SerializeAsString());
+}
+
+MessageBatch& MessageBatch::AddProfile(int32_t partition, int64_t offset, const v1::Profile& profile) {
+  return Add(domain::kProfilesTopic, partition, offset, profile.SerializeAsString());
+}
+
+MessageBatch& MessageBatch::AddGarbage(std::string_view topic, int32_t partition, int64_t offset) {
+  return Add(topic, partition, offset, std::string("\xff\xff\xff\xff", 4));
+}
+
+v1::Interaction MakeInteraction(const std::string& event_id, const std::string& customer_id) {
+  v1::Interaction event;
+  event.set_event_id(event_id);
+  event.mutable_customer()->set_customer_id(customer_id);
+  event.set_channel(v1::CHANNEL_PHONE);
+  event.set_type(v1::INTERACTION_TYPE_CALL_INBOUND);
+  event.mutable_occurred_at()->set_seconds(kMay2024);
+  event.mutable_received_at()->set_seconds(kMay2024 + 1);
+  event.set_agent("agent-7");
+  event.set_department("售后");
+  event.set_duration_seconds(120);
+  return event;
+}
+
+v1::Profile MakeProfile(const std::string& customer_id, uint64_t version, const std::string& province,
+                        uint64_t interactions) {
+  v1::Profile profile;
+  profile.set_customer_id(customer_id);
+  profile.set_version(version);
+  profile.mutable_updated_at()->set_seconds(kMay2024 + static_cast<int64_t>(version));
+  profile.mutable_customer()->set_customer_id(customer_id);
+  profile.mutable_customer()->set_type(v1::CUSTOMER_TYPE_POTENTIAL);
+  profile.mutable_customer()->mutable_region()->set_province(province);
+  if (interactions > 0) {
+    (*profile.mutable_interaction_counts())["INTERACTION_TYPE_CALL_INBOUND"] = interactions;
+  }
+  return profile;
+}
+
+void ReportingDatabaseTest::SetUp() {
+  const testing::LocalClickHouseServer* server = ClickHouseEnvironment::server();
+  ASSERT_NE(server, nullptr) << "clickhouse-server did not start";
+  clickhouse::HttpClickHouseOptions options;
+  options.url = server->url();
+  database_ = DatabaseForCurrentTest();
+  clickhouse::HttpClickHouseClient admin(options);
+  ASSERT_TRUE(admin.Execute("DROP DATABASE IF EXISTS " + database_).ok());
+  absl::Status created = admin.Execute("CREATE DATABASE " + database_);
+  ASSERT_TRUE(created.ok()) << created;
+  options.database = database_;
+  client_ = std::make_unique<clickhouse::HttpClickHouseClient>(options);
+}
+
+std::vector<StoredOffset> ReportingDatabaseTest::StoredOffsets(const std::string& table) {
+  absl::StatusOr<clickhouse::QueryResult> result = client_->Query(
+      "SELECT kafka_partition, kafka_offset FROM " + table + " ORDER BY kafka_partition, kafka_offset");
+  EXPECT_TRUE(result.ok()) << result.status();
+  std::vector<StoredOffset> offsets;
+  if (!result.ok()) return offsets;
+  for (size_t row = 0; row < result->row_count(); ++row) {
+    offsets.emplace_back(static_cast<int32_t>(result->GetInt64(row, 0).value_or(-1)),
+                         result->GetInt64(row, 1).value_or(-1));
+  }
+  return offsets;
+}
+
+std::vector<std::string> ReportingDatabaseTest::Rows(const std::string& sql) {
+  absl::StatusOr<clickhouse::QueryResult> result = client_->Query(sql);
+  EXPECT_TRUE(result.ok()) << result.status();
+  std::vector<std::string> rows;
+  if (!result.ok()) return rows;
+  for (size_t row = 0; row < result->row_count(); ++row) {
+    std::string& text = rows.emplace_back();
+    for (size_t column = 0; column < result->column_count(); ++column) {
+      if (column > 0) text += " | ";
+      text += result->GetString(row, column).value_or("<unreadable>");
+    }
+  }
+  return rows;
+}
+
+uint64_t ReportingDatabaseTest::Count(const std::string& sql) {
+  absl::StatusOr<clickhouse::QueryResult> result = client_->Query(sql);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? result->GetUInt64(0, 0).value_or(0) : 0;
+}
+
+void MigratedDatabaseTest::SetUp() {
+  ReportingDatabaseTest::SetUp();
+  if (HasFatalFailure()) return;
+  absl::Status migrated = ApplyMigrations(client());
+  ASSERT_TRUE(migrated.ok()) << migrated;
+}
+
+}  // namespace custflow::reporting

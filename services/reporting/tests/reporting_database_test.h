@@ -1,0 +1,74 @@
+// Shared by the reporting integration tests: one real clickhouse-server 18.16 for the whole
+// binary, a fresh database per test (so tests never see each other's rows), Kafka messages
+// built by hand, and queries that read back what the sink stored.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "custflow/clickhouse/http_clickhouse_client.h"
+#include "custflow/kafka/message.h"
+#include "custflow/v1/customer.pb.h"
+#include "custflow/v1/interaction.pb.h"
+#include "gtest/gtest.h"
+
+namespace custflow::reporting {
+
+// Messages as a consumer would hand them to the sink. The views point at payloads this
+// object owns, so it must outlive every span taken from it.
+class MessageBatch {
+ public:
+  MessageBatch& AddInteraction(int32_t partition, int64_t offset, const v1::Interaction& event);
+  MessageBatch& AddProfile(int32_t partition, int64_t offset, const v1::Profile& profile);
+  // Bytes that do not parse as a protobuf.
+  MessageBatch& AddGarbage(std::string_view topic, int32_t partition, int64_t offset);
+
+  std::span<const kafka::Message> all() const { return messages_; }
+  std::span<const kafka::Message> slice(size_t first, size_t count) const {
+    return all().subspan(first, count);
+  }
+
+ private:
+  MessageBatch& Add(std::string_view topic, int32_t partition, int64_t offset, std::string payload);
+
+  std::deque<std::string> payloads_;  // a deque never moves what it holds
+  std::vector<kafka::Message> messages_;
+};
+
+v1::Interaction MakeInteraction(const std::string& event_id, const std::string& customer_id);
+v1::Profile MakeProfile(const std::string& customer_id, uint64_t version, const std::string& province,
+                        uint64_t interactions);
+
+using StoredOffset = std::pair<int32_t, int64_t>;  // kafka_partition, kafka_offset
+
+// A fresh database named after the running test, on the binary's one server.
+class ReportingDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  clickhouse::ClickHouseClient& client() { return *client_; }
+  const std::string& database() const { return database_; }
+
+  // Every row's (partition, offset) in `table`, sorted, duplicates kept.
+  std::vector<StoredOffset> StoredOffsets(const std::string& table);
+  // Every row of `sql`, its cells joined by " | ".
+  std::vector<std::string> Rows(const std::string& sql);
+  uint64_t Count(const std::string& sql);
+
+ private:
+  std::string database_;
+  std::unique_ptr<clickhouse::HttpClickHouseClient> client_;
+};
+
+// As ReportingDatabaseTest, with the migrations applied.
+class MigratedDatabaseTest : public ReportingDatabaseTest {
+ protected:
+  void SetUp() override;
+};
+
+}  // namespace custflow::reporting

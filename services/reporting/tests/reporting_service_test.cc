@@ -1,0 +1,59 @@
+// ReportingService's gRPC mapping, over a ClickHouse that must not be reached.
+#include "services/reporting/reporting_service.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace custflow::reporting {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A refused request must fail before any SQL is sent.
+class UnreachableClickHouse final : public clickhouse::ClickHouseClient {
+ public:
+  absl::Status Execute(std::string_view) override { return Reached(); }
+  absl::StatusOr<clickhouse::QueryResult> Query(std::string_view) override { return Reached(); }
+  absl::Status Insert(std::string_view, absl::Span<const std::string>,
+                      const clickhouse::RowBinaryWriter&) override {
+    return Reached();
+  }
+  absl::Status Ping() override { return Reached(); }
+
+  bool reached = false;
+
+ private:
+  absl::Status Reached() {
+    reached = true;
+    return absl::InternalError("ClickHouse reached");
+  }
+};
+
+TEST(ReportingServiceTest, DistributionRejectsUnknownDimensionAsInvalidArgument) {
+  UnreachableClickHouse clickhouse;
+  ReportingService service(clickhouse);
+  v1::DistributionRequest request;
+  v1::DistributionResponse response;
+
+  grpc::Status status = service.Distribution(nullptr, &request, &response);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("dimension"));
+  EXPECT_FALSE(clickhouse.reached);
+}
+
+TEST(ReportingServiceTest, DistributionPassesClickHouseFailureOn) {
+  UnreachableClickHouse clickhouse;
+  ReportingService service(clickhouse);
+  v1::DistributionRequest request;
+  request.set_dimension(v1::DIMENSION_PROVINCE);
+  v1::DistributionResponse response;
+
+  grpc::Status status = service.Distribution(nullptr, &request, &response);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(status.error_message(), HasSubstr("ClickHouse reached"));
+}
+
+}  // namespace
+}  // namespace custflow::reporting

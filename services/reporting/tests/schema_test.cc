@@ -1,0 +1,32 @@
+// The reporting migrations against a real clickhouse-server 18.16.
+#include "services/reporting/schema.h"
+
+#include "custflow/clickhouse/sql.h"
+#include "gmock/gmock.h"
+#include "services/reporting/tests/reporting_database_test.h"
+
+namespace custflow::reporting {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using SchemaTest = ReportingDatabaseTest;
+
+TEST_F(SchemaTest, MigrationsApplyOnceAndAreIdempotent) {
+  absl::Status first = ApplyMigrations(client());
+  ASSERT_TRUE(first.ok()) << first;
+  absl::Status second = ApplyMigrations(client());
+  ASSERT_TRUE(second.ok()) << second;
+
+  EXPECT_THAT(Rows("SELECT version FROM schema_migrations GROUP BY version HAVING count() > 1"), IsEmpty());
+  EXPECT_GE(Count("SELECT count() FROM schema_migrations"), 1u);
+  EXPECT_EQ(Count("SELECT count() FROM schema_migrations WHERE version = 1"), 1u);
+  absl::StatusOr<std::string> tables =
+      clickhouse::Bind("SELECT name FROM system.tables WHERE database = ? ORDER BY name", database());
+  ASSERT_TRUE(tables.ok()) << tables.status();
+  EXPECT_THAT(Rows(*tables),
+              ElementsAre("interactions", "profile_versions", "schema_migrations", "sink_offsets"));
+}
+
+}  // namespace
+}  // namespace custflow::reporting
