@@ -13,7 +13,8 @@ void Add(std::vector<v1::FieldViolation>& out, const std::string& path, const ch
 
 }  // namespace
 
-std::vector<v1::FieldViolation> ValidateEvent(const v1::Interaction& event, const std::string& path) {
+std::vector<v1::FieldViolation> ValidateAndNormalize(v1::Interaction& event, const ValidationOptions&,
+                                                     const std::string& path) {
   std::vector<v1::FieldViolation> out;
   if (event.event_id().empty()) {
     Add(out, path, "event_id", "is required");

@@ -43,8 +43,9 @@ void IngestService::PublishAll(const google::protobuf::RepeatedPtrField<v1::Inte
     const v1::Interaction& event = events[i];
     v1::EventResult& result = *results.Add();
     result.set_event_id(event.event_id());
+    v1::Interaction resolved = event;
     std::vector<v1::FieldViolation> violations =
-        ValidateEvent(event, batch ? "events[" + std::to_string(i) + "]" : "event");
+        ValidateAndNormalize(resolved, {}, batch ? "events[" + std::to_string(i) + "]" : "event");
     if (!violations.empty()) {
       result.set_code(grpc::StatusCode::INVALID_ARGUMENT);
       result.set_message("invalid event");
@@ -52,8 +53,7 @@ void IngestService::PublishAll(const google::protobuf::RepeatedPtrField<v1::Inte
       rejected_.Increment();
       continue;
     }
-    v1::Interaction resolved = event;
-    resolved.mutable_customer()->set_customer_id(ResolveCustomerId(event.customer()));
+    resolved.mutable_customer()->set_customer_id(ResolveCustomerId(resolved.customer()));
     *resolved.mutable_received_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
     result.set_customer_id(resolved.customer().customer_id());
     pending[i] = producer_.SendAsync(options_.topic, result.customer_id(), resolved.SerializeAsString());

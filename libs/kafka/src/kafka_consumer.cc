@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <atomic>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,11 +28,34 @@ struct PartitionListDeleter {
 };
 using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
-void ReleaseKafkaMessage(void* message) {
+// Owns the librdkafka handle for the consumer and for every Message it handed out:
+// rd_kafka_destroy blocks for good while messages are alive, so the last owner destroys it.
+class ClientLifetime {
+ public:
+  explicit ClientLifetime(rd_kafka_t* rk) : rk_(rk) {}
+  ClientLifetime(const ClientLifetime&) = delete;
+  ClientLifetime& operator=(const ClientLifetime&) = delete;
+
+  void Acquire() { references_.fetch_add(1, std::memory_order_relaxed); }
+  void Release() {
+    if (references_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    rd_kafka_destroy(rk_);
+    delete this;
+  }
+
+ private:
+  ~ClientLifetime() = default;
+
+  rd_kafka_t* const rk_;
+  std::atomic<int64_t> references_{1};  // The consumer's own.
+};
+
+void ReleaseKafkaMessage(void* message, void* client) {
   rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(message));
+  static_cast<ClientLifetime*>(client)->Release();
 }
 
-Message ToMessage(rd_kafka_message_t* message) {
+Message ToMessage(rd_kafka_message_t* message, ClientLifetime& client) {
   Message result;
   result.topic = rd_kafka_topic_name(message->rkt);
   result.partition = message->partition;
@@ -47,8 +71,9 @@ Message ToMessage(rd_kafka_message_t* message) {
     result.timestamp =
         std::chrono::system_clock::time_point(std::chrono::milliseconds(timestamp_ms));
   }
+  client.Acquire();
   result.storage = std::unique_ptr<void, MessageStorageReleaser>(
-      message, MessageStorageReleaser{&ReleaseKafkaMessage});
+      message, MessageStorageReleaser{&ReleaseKafkaMessage, &client});
   return result;
 }
 
@@ -114,6 +139,7 @@ class KafkaConsumer::Impl {
 
   const ConsumerOptions options_;
   rd_kafka_t* rk_ = nullptr;
+  ClientLifetime* client_ = nullptr;  // Owns rk_.
   bool closed_ = false;
   // Sticky: once set, the consumer cannot go on and every Poll returns it.
   absl::Status fatal_;
@@ -135,6 +161,7 @@ absl::Status KafkaConsumer::Impl::Start() {
     return absl::InvalidArgumentError(absl::StrCat("cannot create Kafka consumer: ", error));
   }
   conf->release();  // rd_kafka_new took ownership.
+  client_ = new ClientLifetime(rk_);
   // Errors and rebalances are then served by rd_kafka_consumer_poll, i.e. inside Poll.
   rd_kafka_poll_set_consumer(rk_);
   PartitionListPtr topics(
@@ -150,7 +177,7 @@ absl::Status KafkaConsumer::Impl::Start() {
 KafkaConsumer::Impl::~Impl() {
   if (rk_ == nullptr) return;
   Close().IgnoreError();  // Nobody is left to tell; the group notices via the session.
-  rd_kafka_destroy(rk_);
+  client_->Release();
 }
 
 absl::StatusOr<std::vector<Message>> KafkaConsumer::Impl::Poll(size_t max_messages,
@@ -170,7 +197,7 @@ absl::StatusOr<std::vector<Message>> KafkaConsumer::Impl::Poll(size_t max_messag
       continue;
     }
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      batch_.push_back(ToMessage(message));
+      batch_.push_back(ToMessage(message, *client_));
       continue;
     }
     absl::Status error = HandleErrorMessage(*message);

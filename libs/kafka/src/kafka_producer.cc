@@ -103,6 +103,7 @@ void KafkaProducer::Impl::PollUntilStopped() {
 }
 
 absl::StatusOr<rd_kafka_topic_t*> KafkaProducer::Impl::Topic(absl::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("Kafka topic name is empty");
   {
     std::shared_lock lock(topics_mu_);
     if (auto it = topics_.find(name); it != topics_.end()) return it->second;

@@ -155,6 +155,18 @@ TEST(KafkaProducerTest, FlushTimesOutWithTheNumberOfPendingMessages) {
   EXPECT_THAT(flushed.message(), HasSubstr("1 messages still await delivery after 200 ms"));
 }
 
+TEST(KafkaProducerTest, SendRejectsAnEmptyTopicWithoutCallingBack) {
+  auto producer = KafkaProducer::Create({.bootstrap_servers = UnreachableBootstrap(),
+                                         .close_timeout = std::chrono::milliseconds(100)});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  bool called = false;
+  absl::Status sent = (*producer)->Send("", "k", "v", [&](auto) { called = true; });
+  EXPECT_EQ(sent.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(sent.message(), HasSubstr("topic name is empty"));
+  (*producer).reset();
+  EXPECT_FALSE(called);
+}
+
 TEST(KafkaProducerTest, CreateRejectsAnUnknownPropertyWithLibrdkafkasReason) {
   auto producer = KafkaProducer::Create(
       {.bootstrap_servers = "127.0.0.1:1", .properties = {{"no.such.property", "x"}}});

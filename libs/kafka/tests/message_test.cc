@@ -44,7 +44,7 @@ TEST(NextOffsetsTest, KeepsTheHighestOffsetWhenABatchIsOutOfOrder) {
 }
 
 int released = 0;
-void CountRelease(void* /*storage*/) { ++released; }
+void CountRelease(void* /*storage*/, void* /*context*/) { ++released; }
 
 TEST(MessageTest, StorageIsReleasedOnceWhenTheLastOwnerGoesAway) {
   released = 0;
@@ -52,7 +52,7 @@ TEST(MessageTest, StorageIsReleasedOnceWhenTheLastOwnerGoesAway) {
   {
     Message message;
     message.storage = std::unique_ptr<void, MessageStorageReleaser>(
-        &buffer, MessageStorageReleaser{&CountRelease});
+        &buffer, MessageStorageReleaser{&CountRelease, nullptr});
     std::vector<Message> batch;
     batch.push_back(std::move(message));
     Message moved = std::move(batch.front());

@@ -26,7 +26,7 @@ class ValidateEventTest : public ::testing::TestWithParam<ValidationCase> {};
 TEST_P(ValidateEventTest, NamesTheFieldAndTheReason) {
   v1::Interaction event = ValidEvent();
   GetParam().break_it(event);
-  std::vector<v1::FieldViolation> violations = ValidateEvent(event, "events[2]");
+  std::vector<v1::FieldViolation> violations = ValidateAndNormalize(event, {}, "events[2]");
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].field(), GetParam().field);
   EXPECT_EQ(violations[0].description(), GetParam().description);
@@ -48,11 +48,14 @@ INSTANTIATE_TEST_SUITE_P(
                        "must be between 1 and 5"}),
     [](const auto& test) { return test.param.name; });
 
-TEST(ValidateEvent, AcceptsAValidEvent) { EXPECT_TRUE(ValidateEvent(ValidEvent(), "event").empty()); }
+TEST(ValidateEvent, AcceptsAValidEvent) {
+  v1::Interaction event = ValidEvent();
+  EXPECT_TRUE(ValidateAndNormalize(event, {}, "event").empty());
+}
 
 TEST(ValidateEvent, ReportsEveryViolationAtOnce) {
   v1::Interaction event;
-  EXPECT_EQ(ValidateEvent(event, "event").size(), 4u);
+  EXPECT_EQ(ValidateAndNormalize(event, {}, "event").size(), 4u);
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "custflow/kafka/consumer.h"
 #include "custflow/kafka/message.h"
 

@@ -30,16 +30,18 @@ struct TopicPartitionOffset {
   friend bool operator==(const TopicPartitionOffset&, const TopicPartitionOffset&) = default;
 };
 
-// Releases the buffer a consumed message points into; a plain function pointer keeps
-// Message free of client-library types and of a per-message allocation.
+// Releases the buffer a consumed message points into. Plain pointers keep Message free
+// of client-library types and of a per-message allocation.
 struct MessageStorageReleaser {
-  void (*release)(void*) = nullptr;
-  void operator()(void* storage) const { release(storage); }
+  void (*release)(void* storage, void* context) = nullptr;
+  void* context = nullptr;
+  void operator()(void* storage) const { release(storage, context); }
 };
 
 // One consumed record. The views point into `storage` (the client's fetch buffer), so
 // they stay valid while this Message lives, moves included, and no bytes are copied.
-// Messages built by tests may leave `storage` empty and point at memory they own.
+// A Message may outlive the consumer that returned it. Messages built by tests may
+// leave `storage` empty and point at memory they own.
 struct Message {
   std::string_view topic;
   int32_t partition = 0;
