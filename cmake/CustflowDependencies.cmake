@@ -13,3 +13,14 @@ find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka rdkafka++)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+
+# libphonenumber: Debian 12's libphonenumber-dev (8.12) ships neither a CMake config nor a
+# pkg-config file, so the library is wrapped here. Its headers include generated protobuf
+# code and Abseil containers, hence the interface links.
+find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)
+find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)
+add_library(custflow::phonenumber UNKNOWN IMPORTED)
+set_target_properties(custflow::phonenumber PROPERTIES
+  IMPORTED_LOCATION "${PHONENUMBER_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${PHONENUMBER_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "protobuf::libprotobuf;absl::node_hash_map;absl::node_hash_set")

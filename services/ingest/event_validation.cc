@@ -1,35 +1,514 @@
+// The rules of docs/EVENTS.md: which fields each interaction type needs, what a valid value
+// is, and how values are normalized. No I/O; the only state is a cache of parsed phones.
 #include "services/ingest/event_validation.h"
 
-#include "custflow/domain/identity.h"
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace custflow::ingest {
 namespace {
 
-void Add(std::vector<v1::FieldViolation>& out, const std::string& path, const char* field, std::string reason) {
-  v1::FieldViolation& violation = out.emplace_back();
-  violation.set_field(path.empty() ? field : path + "." + field);
-  violation.set_description(std::move(reason));
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// ISO 4217 codes in use, plus recently replaced ones (ANG, CUC, HRK, SLL, VEF) so that
+// older events still load. Sorted for binary search.
+constexpr auto kCurrencies = std::to_array<std::string_view>({
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
+    "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
+    "COP", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD",
+    "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP",
+    "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB",
+    "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG",
+    "SEK", "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SYP", "SZL", "THB", "TJS", "TMT", "TND",
+    "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VEF", "VES", "VND", "VUV", "WST",
+    "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+});
+static_assert(std::is_sorted(kCurrencies.begin(), kCurrencies.end()));
+
+constexpr uint32_t kSecondsPerDay = 24 * 60 * 60;
+
+// Collects violations under the event's path, at most one per field: a second problem of
+// the same field usually follows from the first (bad UTF-8 is also not a phone number).
+class Report {
+ public:
+  Report(const std::string& path, std::vector<v1::FieldViolation>& out) : path_(path), out_(out) {}
+
+  void Add(absl::string_view field, std::string reason) {
+    std::string name = FieldPath(field);
+    for (const v1::FieldViolation& existing : out_) {
+      if (existing.field() == name) return;
+    }
+    v1::FieldViolation& violation = out_.emplace_back();
+    violation.set_field(std::move(name));
+    violation.set_description(std::move(reason));
+  }
+
+ private:
+  std::string FieldPath(absl::string_view field) const {
+    if (path_.empty()) return std::string(field);
+    if (field.empty()) return path_;
+    return absl::StrCat(path_, ".", field);
+  }
+
+  const std::string& path_;
+  std::vector<v1::FieldViolation>& out_;
+};
+
+std::string RequiredFor(v1::InteractionType type) {
+  return absl::StrCat("is required for ", v1::InteractionType_Name(type));
+}
+
+// The lead byte of a multi-byte UTF-8 sequence: its marker bits, the sequence length and
+// the smallest code point that needs that length (anything smaller is an overlong form).
+struct Utf8Lead {
+  unsigned char mask;
+  unsigned char marker;
+  size_t length;
+  uint32_t smallest;
+};
+constexpr Utf8Lead kUtf8Leads[] = {{0xE0, 0xC0, 2, 0x80}, {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000}};
+
+// Rejects overlong forms, surrogates and code points past U+10FFFF, as RFC 3629 asks.
+bool IsValidUtf8(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    const Utf8Lead* lead = std::find_if(std::begin(kUtf8Leads), std::end(kUtf8Leads),
+                                        [byte](const Utf8Lead& l) { return (byte & l.mask) == l.marker; });
+    if (lead == std::end(kUtf8Leads) || text.size() - i < lead->length) return false;
+    uint32_t code_point = byte & ~lead->mask & 0xFF;
+    for (size_t k = 1; k < lead->length; ++k) {
+      unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    if (code_point < lead->smallest || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += lead->length;
+  }
+  return true;
+}
+
+std::optional<std::string> TextProblem(absl::string_view text, size_t max_bytes) {
+  if (text.size() > max_bytes) return absl::StrCat("is longer than ", max_bytes, " bytes");
+  if (!IsValidUtf8(text)) return "is not valid UTF-8";
+  return std::nullopt;
+}
+
+// Walks every string field by reflection, so a field added to the schema is checked too.
+void CheckTexts(const google::protobuf::Message& message, const std::string& prefix, size_t max_bytes,
+                Report& report) {
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection.ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->is_repeated()) continue;  // only `attributes`, which has rules of its own
+    if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      CheckTexts(reflection.GetMessage(message, field), absl::StrCat(prefix, field->name(), "."), max_bytes,
+                 report);
+    } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+      std::string scratch;
+      const std::string& text = reflection.GetStringReference(message, field, &scratch);
+      if (auto problem = TextProblem(text, max_bytes)) report.Add(prefix + field->name(), *problem);
+    }
+  }
+}
+
+void CheckAttributes(const v1::Interaction& event, const ValidationOptions& options, Report& report) {
+  const auto& attributes = event.attributes();
+  if (attributes.size() > options.max_attributes) {
+    report.Add("attributes",
+               absl::StrCat("has ", attributes.size(), " entries; the limit is ", options.max_attributes));
+  }
+  for (const auto& [key, value] : attributes) {
+    if (auto problem = TextProblem(key, options.max_string_bytes)) {
+      report.Add("attributes", absl::StrCat("has a key that ", *problem));
+    } else if (auto value_problem = TextProblem(value, options.max_string_bytes)) {
+      report.Add(absl::StrCat("attributes[\"", absl::Utf8SafeCEscape(key), "\"]"), *value_problem);
+    }
+  }
+}
+
+void CheckEventId(const std::string& id, Report& report) {
+  if (id.empty()) return report.Add("event_id", "is required");
+  if (auto problem = TextProblem(id, kMaxEventIdBytes)) return report.Add("event_id", *problem);
+  // The id is a dedupe key and shows up in logs and URLs; spaces and control characters
+  // there only cause grief.
+  bool printable = std::all_of(id.begin(), id.end(), [](char c) {
+    return static_cast<unsigned char>(c) > ' ' && static_cast<unsigned char>(c) < 0x7F;
+  });
+  if (!printable) report.Add("event_id", "must be printable ASCII without spaces");
+}
+
+void NormalizeId(std::string* id, absl::string_view field, Report& report) {
+  absl::StripAsciiWhitespace(id);
+  if (auto problem = TextProblem(*id, kMaxIdBytes)) report.Add(field, *problem);
+}
+
+struct PhoneResult {
+  std::string e164;
+  std::string error;  // empty when the number is valid
+};
+
+PhoneResult Rejected(std::string reason) {
+  PhoneResult result;
+  result.error = std::move(reason);
+  return result;
+}
+
+PhoneResult ParsePhone(const std::string& phone, const std::string& region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  i18n::phonenumbers::PhoneNumber number;
+  switch (util.Parse(phone, region, &number)) {
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return Rejected(absl::StrCat("has no known country calling code (default region ", region, ")"));
+    case PhoneNumberUtil::NOT_A_NUMBER:
+      return Rejected("is not a phone number");
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return Rejected("is too short to be a phone number");
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return Rejected("is too long to be a phone number");
+  }
+  if (!util.IsValidNumber(number)) {
+    return Rejected(absl::StrCat("is not a valid number for country code +", number.country_code()));
+  }
+  PhoneResult result;
+  util.Format(number, PhoneNumberUtil::E164, &result.e164);
+  return result;
+}
+
+// Parsing a number with libphonenumber takes about 13 us here, more than every other check
+// together; callers and web users come back, so results are kept. Each shard starts over
+// when full, which bounds memory without bookkeeping on the hot path.
+class PhoneCache {
+ public:
+  PhoneResult Normalize(const std::string& phone, const std::string& region) {
+    std::string key = absl::StrCat(region, " ", phone);
+    Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
+    {
+      std::lock_guard lock(shard.mutex);
+      if (auto it = shard.results.find(key); it != shard.results.end()) return it->second;
+    }
+    PhoneResult result = ParsePhone(phone, region);
+    std::lock_guard lock(shard.mutex);
+    if (shard.results.size() >= kShardCapacity) shard.results.clear();
+    shard.results.emplace(std::move(key), result);
+    return result;
+  }
+
+ private:
+  static constexpr size_t kShardCapacity = 4096;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, PhoneResult> results;
+  };
+  std::array<Shard, 16> shards_;
+};
+
+PhoneCache& Phones() {
+  static PhoneCache* const cache = new PhoneCache;  // never destroyed: threads may still validate at exit
+  return *cache;
+}
+
+void NormalizePhone(std::string* phone, const std::string& region, Report& report) {
+  absl::StripAsciiWhitespace(phone);
+  if (phone->empty()) return;
+  PhoneResult result = Phones().Normalize(*phone, region);
+  if (!result.error.empty()) return report.Add("customer.phone", std::move(result.error));
+  *phone = std::move(result.e164);
+}
+
+bool IsEmailLocalPart(absl::string_view local) {
+  if (local.empty() || local.size() > 64) return false;
+  for (absl::string_view atom : absl::StrSplit(local, '.')) {
+    if (atom.empty()) return false;
+    for (char c : atom) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u <= ' ' || u == 0x7F || absl::string_view("\"(),:;<>[\\]").find(c) != absl::string_view::npos) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Letters, digits and hyphens per label, or UTF-8 for internationalized names.
+bool IsEmailDomain(absl::string_view domain) {
+  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
+  if (domain.size() > 253 || labels.size() < 2) return false;
+  return std::all_of(labels.begin(), labels.end(), [](absl::string_view label) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    return std::all_of(label.begin(), label.end(), [](char c) {
+      return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+             static_cast<unsigned char>(c) >= 0x80;
+    });
+  });
+}
+
+bool IsEmailAddress(absl::string_view email) {
+  size_t at = email.find('@');
+  if (at == absl::string_view::npos || at != email.rfind('@') || email.size() > 254) return false;
+  return IsEmailLocalPart(email.substr(0, at)) && IsEmailDomain(email.substr(at + 1));
+}
+
+void NormalizeEmail(std::string* email, Report& report) {
+  absl::StripAsciiWhitespace(email);
+  absl::AsciiStrToLower(email);
+  if (!email->empty() && !IsEmailAddress(*email))
+    report.Add("customer.email", "is not a valid e-mail address");
+}
+
+void CheckCustomer(v1::CustomerRef& customer, const ValidationOptions& options, Report& report) {
+  NormalizeId(customer.mutable_customer_id(), "customer.customer_id", report);
+  NormalizeId(customer.mutable_login_id(), "customer.login_id", report);
+  NormalizeId(customer.mutable_visitor_id(), "customer.visitor_id", report);
+  NormalizePhone(customer.mutable_phone(), options.default_phone_region, report);
+  NormalizeEmail(customer.mutable_email(), report);
+  if (customer.customer_id().empty() && customer.phone().empty() && customer.email().empty() &&
+      customer.login_id().empty() && customer.visitor_id().empty()) {
+    report.Add("customer", "needs a customer_id, phone, email, login_id or visitor_id");
+  }
+}
+
+// "10 minutes", "365 days": the largest unit that divides the span evenly.
+std::string DescribeSpan(std::chrono::seconds span) {
+  using namespace std::chrono;
+  struct Unit {
+    seconds length;
+    const char* name;
+  };
+  for (Unit unit : {Unit{days(1), "day"}, Unit{hours(1), "hour"}, Unit{minutes(1), "minute"}}) {
+    if (span >= unit.length && span % unit.length == seconds::zero()) {
+      int64_t count = span / unit.length;
+      return absl::StrCat(count, " ", unit.name, count == 1 ? "" : "s");
+    }
+  }
+  return absl::StrCat(span.count(), span == seconds(1) ? " second" : " seconds");
+}
+
+// (seconds, nanos) since the epoch: compared as a pair, so no conversion can overflow.
+std::pair<int64_t, int32_t> SecondsAndNanos(std::chrono::system_clock::time_point time) {
+  auto since_epoch = time.time_since_epoch();
+  auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  return {seconds.count(), static_cast<int32_t>((since_epoch - seconds) / std::chrono::nanoseconds(1))};
+}
+
+void CheckOccurredAt(const v1::Interaction& event, const ValidationOptions& options, Report& report) {
+  if (!event.has_occurred_at()) return report.Add("occurred_at", "is required");
+  const google::protobuf::Timestamp& at = event.occurred_at();
+  if (at.nanos() < 0 || at.nanos() > 999'999'999) {
+    return report.Add("occurred_at.nanos", "must be between 0 and 999999999");
+  }
+  auto now =
+      options.now == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : options.now;
+  std::pair<int64_t, int32_t> occurred{at.seconds(), at.nanos()};
+  if (occurred > SecondsAndNanos(now + options.max_future)) {
+    report.Add("occurred_at",
+               absl::StrCat("is more than ", DescribeSpan(options.max_future), " in the future"));
+  } else if (occurred < SecondsAndNanos(now - options.max_age)) {
+    report.Add("occurred_at", absl::StrCat("is more than ", DescribeSpan(options.max_age), " in the past"));
+  }
+}
+
+void CheckAmount(v1::Interaction& event, bool required, Report& report) {
+  if (!event.has_amount()) {
+    if (required) report.Add("amount", RequiredFor(event.type()));
+    return;
+  }
+  v1::Money& amount = *event.mutable_amount();
+  if (amount.amount_minor() < 0) report.Add("amount.amount_minor", "must not be negative");
+  std::string& currency = *amount.mutable_currency();
+  absl::StripAsciiWhitespace(&currency);
+  absl::AsciiStrToUpper(&currency);
+  if (currency.empty()) return report.Add("amount.currency", "is required");
+  if (!std::binary_search(kCurrencies.begin(), kCurrencies.end(), currency)) {
+    report.Add("amount.currency", "is not a known ISO 4217 currency code");
+  }
+}
+
+void CheckCallTimes(v1::Interaction& event, Report& report) {
+  if (event.duration_seconds() > kSecondsPerDay)
+    report.Add("duration_seconds", "must be at most 86400 (24 hours)");
+  if (event.wait_seconds() > kSecondsPerDay) report.Add("wait_seconds", "must be at most 86400 (24 hours)");
+}
+
+void CheckSurvey(v1::Interaction& event, Report& report) {
+  if (!event.has_satisfaction()) report.Add("satisfaction", RequiredFor(event.type()));
+}
+
+void CheckFollowUp(v1::Interaction& event, Report& report) {
+  if (event.has_follow_up()) absl::StripAsciiWhitespace(event.mutable_follow_up()->mutable_content());
+  if (event.follow_up().content().empty()) report.Add("follow_up.content", RequiredFor(event.type()));
+}
+
+void CheckComplaintOpened(v1::Interaction& event, Report& report) {
+  if (event.has_complaint()) absl::StripAsciiWhitespace(event.mutable_complaint()->mutable_category());
+  if (event.complaint().category().empty()) report.Add("complaint.category", RequiredFor(event.type()));
+}
+
+void CheckComplaintResolved(v1::Interaction& event, Report& report) {
+  if (event.has_complaint()) absl::StripAsciiWhitespace(event.mutable_complaint()->mutable_case_id());
+  if (event.complaint().case_id().empty()) report.Add("complaint.case_id", RequiredFor(event.type()));
+}
+
+// ISO 3779: 17 characters; I, O and Q are never used (they read as 1 and 0).
+bool IsVin(absl::string_view vin) {
+  return vin.size() == 17 && std::all_of(vin.begin(), vin.end(), [](char c) {
+           return (absl::ascii_isupper(static_cast<unsigned char>(c)) ||
+                   absl::ascii_isdigit(static_cast<unsigned char>(c))) &&
+                  c != 'I' && c != 'O' && c != 'Q';
+         });
+}
+
+// "京A·12345", "京a 12345" and "京A-12345" are the same plate.
+void NormalizePlate(std::string* plate) {
+  absl::StripAsciiWhitespace(plate);
+  absl::AsciiStrToUpper(plate);
+  *plate = absl::StrReplaceAll(*plate, {{" ", ""}, {"-", ""}, {"·", ""}});
+}
+
+void CheckStoreVisit(v1::Interaction& event, Report& report) {
+  if (event.has_store_visit()) {
+    v1::StoreVisitDetail& visit = *event.mutable_store_visit();
+    absl::StripAsciiWhitespace(visit.mutable_vin());
+    absl::AsciiStrToUpper(visit.mutable_vin());
+    NormalizePlate(visit.mutable_plate());
+  }
+  const v1::StoreVisitDetail& visit = event.store_visit();
+  if (visit.vin().empty() && visit.plate().empty())
+    return report.Add("store_visit", "needs a vin or a plate");
+  if (!visit.vin().empty() && !IsVin(visit.vin())) {
+    report.Add("store_visit.vin", "must be 17 letters and digits without I, O or Q");
+  }
+}
+
+using TypeCheck = void (*)(v1::Interaction& event, Report& report);
+
+struct TypeRule {
+  v1::InteractionType type;
+  // Filled in when the sender leaves the channel unspecified.
+  v1::Channel default_channel;
+  // The one detail the type takes; DETAIL_NOT_SET when it takes none.
+  v1::Interaction::DetailCase detail;
+  bool needs_amount;
+  TypeCheck check;  // null when the type has no rules beyond the table
+};
+
+using Event = v1::Interaction;
+constexpr TypeRule kTypeRules[] = {
+    {v1::INTERACTION_TYPE_CALL_INBOUND, v1::CHANNEL_PHONE, Event::kCall, false, CheckCallTimes},
+    {v1::INTERACTION_TYPE_CALL_OUTBOUND, v1::CHANNEL_PHONE, Event::kCall, false, CheckCallTimes},
+    {v1::INTERACTION_TYPE_CALL_MISSED, v1::CHANNEL_PHONE, Event::kCall, false, CheckCallTimes},
+    {v1::INTERACTION_TYPE_CALL_CALLBACK, v1::CHANNEL_PHONE, Event::kCall, false, CheckCallTimes},
+    {v1::INTERACTION_TYPE_WEB_PAGE_VIEW, v1::CHANNEL_WEB, Event::kWeb, false, nullptr},
+    {v1::INTERACTION_TYPE_WEB_FORM_SUBMIT, v1::CHANNEL_WEB, Event::kWeb, false, nullptr},
+    {v1::INTERACTION_TYPE_WEB_CHAT, v1::CHANNEL_CHAT, Event::kWeb, false, nullptr},
+    {v1::INTERACTION_TYPE_WEB_IDENTIFY, v1::CHANNEL_WEB, Event::kWeb, false, nullptr},
+    {v1::INTERACTION_TYPE_ORDER_PLACED, v1::CHANNEL_WEB, Event::kOrder, true, nullptr},
+    {v1::INTERACTION_TYPE_ORDER_REFUNDED, v1::CHANNEL_WEB, Event::kOrder, true, nullptr},
+    {v1::INTERACTION_TYPE_QUOTE_SENT, v1::CHANNEL_SALES, Event::kQuote, true, nullptr},
+    {v1::INTERACTION_TYPE_QUOTE_ACCEPTED, v1::CHANNEL_SALES, Event::kQuote, true, nullptr},
+    {v1::INTERACTION_TYPE_QUOTE_REJECTED, v1::CHANNEL_SALES, Event::kQuote, true, nullptr},
+    {v1::INTERACTION_TYPE_COMPLAINT_OPENED, v1::CHANNEL_PHONE, Event::kComplaint, false,
+     CheckComplaintOpened},
+    {v1::INTERACTION_TYPE_COMPLAINT_RESOLVED, v1::CHANNEL_PHONE, Event::kComplaint, false,
+     CheckComplaintResolved},
+    {v1::INTERACTION_TYPE_GRUMBLE, v1::CHANNEL_PHONE, Event::kComplaint, false, nullptr},
+    {v1::INTERACTION_TYPE_SUGGESTION, v1::CHANNEL_PHONE, Event::kComplaint, false, nullptr},
+    {v1::INTERACTION_TYPE_SURVEY_ANSWERED, v1::CHANNEL_PHONE, Event::DETAIL_NOT_SET, false, CheckSurvey},
+    {v1::INTERACTION_TYPE_FOLLOW_UP, v1::CHANNEL_SALES, Event::kFollowUp, false, CheckFollowUp},
+    {v1::INTERACTION_TYPE_STORE_VISIT, v1::CHANNEL_STORE, Event::kStoreVisit, false, CheckStoreVisit},
+};
+
+const TypeRule* CheckType(const v1::Interaction& event, Report& report) {
+  if (event.type() == v1::INTERACTION_TYPE_UNSPECIFIED) {
+    report.Add("type", "is required");
+    return nullptr;
+  }
+  auto rule = std::find_if(std::begin(kTypeRules), std::end(kTypeRules),
+                           [&](const TypeRule& r) { return r.type == event.type(); });
+  if (rule != std::end(kTypeRules)) return rule;
+  report.Add("type", absl::StrCat("is not a known interaction type: ", event.type()));
+  return nullptr;
+}
+
+// Any channel is accepted for any type: a complaint may come by phone, web or in a store.
+void CheckChannel(v1::Interaction& event, const TypeRule* rule, Report& report) {
+  if (!v1::Channel_IsValid(event.channel())) {
+    return report.Add("channel", absl::StrCat("is not a known channel: ", event.channel()));
+  }
+  if (event.channel() == v1::CHANNEL_UNSPECIFIED && rule != nullptr) event.set_channel(rule->default_channel);
+}
+
+const std::string& DetailName(v1::Interaction::DetailCase detail) {
+  return v1::Interaction::descriptor()->FindFieldByNumber(detail)->name();
+}
+
+void CheckDetailKind(const v1::Interaction& event, const TypeRule& rule, Report& report) {
+  if (event.detail_case() == v1::Interaction::DETAIL_NOT_SET || event.detail_case() == rule.detail) return;
+  const std::string& type = v1::InteractionType_Name(rule.type);
+  const std::string& got = DetailName(event.detail_case());
+  if (rule.detail == v1::Interaction::DETAIL_NOT_SET) {
+    return report.Add("detail", absl::StrCat("must be empty for ", type, ", got ", got));
+  }
+  report.Add("detail", absl::StrCat("must be ", DetailName(rule.detail), " for ", type, ", got ", got));
+}
+
+void CheckSize(const v1::Interaction& event, const ValidationOptions& options, Report& report) {
+  size_t size = event.ByteSizeLong();
+  if (size <= options.max_event_bytes) return;
+  report.Add("", absl::StrCat("is ", size, " bytes serialized; the limit is ", options.max_event_bytes));
 }
 
 }  // namespace
 
-std::vector<v1::FieldViolation> ValidateAndNormalize(v1::Interaction& event, const ValidationOptions&,
+std::vector<v1::FieldViolation> ValidateAndNormalize(v1::Interaction& event, const ValidationOptions& options,
                                                      const std::string& path) {
   std::vector<v1::FieldViolation> out;
-  if (event.event_id().empty()) {
-    Add(out, path, "event_id", "is required");
-  } else if (event.event_id().size() > kMaxEventIdBytes) {
-    Add(out, path, "event_id", "is longer than 128 bytes");
-  }
-  if (event.customer().customer_id().empty() && !domain::PrimaryIdentity(event.customer()).has_value()) {
-    Add(out, path, "customer", "needs a customer_id, phone, email, login_id or visitor_id");
-  }
-  if (event.type() == v1::INTERACTION_TYPE_UNSPECIFIED) Add(out, path, "type", "is required");
-  if (!event.has_occurred_at()) Add(out, path, "occurred_at", "is required");
-  if (event.amount().amount_minor() < 0) Add(out, path, "amount.amount_minor", "must not be negative");
+  Report report(path, out);
+  CheckTexts(event, "", options.max_string_bytes, report);
+  CheckAttributes(event, options, report);
+  CheckEventId(event.event_id(), report);
+  CheckCustomer(*event.mutable_customer(), options, report);
+  const TypeRule* rule = CheckType(event, report);
+  CheckChannel(event, rule, report);
+  CheckOccurredAt(event, options, report);
+  CheckAmount(event, rule != nullptr && rule->needs_amount, report);
   if (event.has_satisfaction() && (event.satisfaction() < 1 || event.satisfaction() > 5)) {
-    Add(out, path, "satisfaction", "must be between 1 and 5");
+    report.Add("satisfaction", "must be between 1 and 5");
   }
+  if (rule != nullptr) {
+    CheckDetailKind(event, *rule, report);
+    if (rule->check != nullptr) rule->check(event, report);
+  }
+  CheckSize(event, options, report);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Validation and normalization of incoming interaction events. Every problem is reported
 // with the field's path and the reason, so a client can fix its data without guessing;
-// a valid event comes out normalized (phones in E.164, e-mails lower-cased).
+// a valid event comes out normalized (phones in E.164, e-mails lower-cased, the channel
+// filled in from the type). docs/EVENTS.md lists every rule with its exact text.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,8 @@
 namespace custflow::ingest {
 
 inline constexpr size_t kMaxEventIdBytes = 128;
+// customer_id, login_id and visitor_id: keys in Kafka and Redis, so kept short.
+inline constexpr size_t kMaxIdBytes = 128;
 
 struct ValidationOptions {
   // Region assumed for phone numbers written without a country code (ISO 3166, e.g. "CN").
@@ -23,12 +26,17 @@ struct ValidationOptions {
   std::chrono::minutes max_future{10};
   // Largest serialized event accepted.
   size_t max_event_bytes = 64 * 1024;
+  // Longest string field, in bytes (ids have the smaller limits above).
+  size_t max_string_bytes = 4 * 1024;
+  // Most entries in `attributes`.
+  size_t max_attributes = 64;
   // "Now" for the time checks; the current time when unset (tests pin it).
   std::chrono::system_clock::time_point now{};
 };
 
-// Checks `event` and normalizes it in place. Returns every violation (empty when valid);
-// `path` prefixes field names, e.g. "events[3]".
+// Checks `event` and normalizes it in place. Returns every violation (empty when valid),
+// at most one per field; `path` prefixes field names, e.g. "events[3]". A violation of
+// the whole event (its size) is named by `path` alone.
 std::vector<v1::FieldViolation> ValidateAndNormalize(v1::Interaction& event, const ValidationOptions& options,
                                                      const std::string& path);
 

@@ -1,95 +1,55 @@
 #include "services/ingest/ingest_service.h"
 
+#include <condition_variable>
+#include <deque>
 #include <future>
-#include <optional>
-
-#include <google/protobuf/util/time_util.h>
-
-#include "custflow/domain/identity.h"
-#include "services/ingest/event_validation.h"
+#include <mutex>
+#include <thread>
 
 namespace custflow::ingest {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string ResolveCustomerId(const v1::CustomerRef& ref) {
-  if (!ref.customer_id().empty()) return ref.customer_id();
-  return domain::DeriveCustomerId(*domain::PrimaryIdentity(ref));
-}
-
-std::string DescribeViolations(const v1::EventResult& result) {
+std::string Describe(const v1::EventResult& result) {
   std::string text = result.message();
   for (const v1::FieldViolation& v : result.violations()) text += "; " + v.field() + ": " + v.description();
   return text;
 }
 
+grpc::Status TooManyEvents(size_t got, size_t limit) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "events: at most " + std::to_string(limit) +
+                                                              " events per request, got " + std::to_string(got));
+}
+
+// What one stream shares between its reader (the handler), the pipeline's callbacks and
+// its writer thread.
+struct StreamState {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<v1::EventResult>> ready;
+  size_t outstanding = 0;  // events submitted, not yet written back
+  bool reading_done = false;
+  bool broken = false;  // a write failed: the client is gone
+};
+
 }  // namespace
 
-IngestService::IngestService(kafka::Producer& producer, core::MetricsRegistry& metrics, IngestOptions options)
-    : producer_(producer),
-      options_(std::move(options)),
-      accepted_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "accepted"}})),
-      rejected_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "rejected"}})),
-      failed_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "failed"}})),
-      ack_latency_(metrics.GetHistogram("custflow_ingest_ack_seconds", "Time from receipt to broker-confirmed ack.",
-                                        core::LatencyBuckets())) {}
+IngestService::IngestService(EventSubmitter& submitter, IngestServiceOptions options)
+    : submitter_(submitter), options_(options) {}
 
-void IngestService::PublishAll(const google::protobuf::RepeatedPtrField<v1::Interaction>& events, bool batch,
-                               google::protobuf::RepeatedPtrField<v1::EventResult>& results) {
-  auto start = Clock::now();
-  std::vector<std::optional<std::future<absl::StatusOr<kafka::DeliveryReport>>>> pending(events.size());
-  for (int i = 0; i < events.size(); ++i) {
-    const v1::Interaction& event = events[i];
-    v1::EventResult& result = *results.Add();
-    result.set_event_id(event.event_id());
-    v1::Interaction resolved = event;
-    std::vector<v1::FieldViolation> violations =
-        ValidateAndNormalize(resolved, {}, batch ? "events[" + std::to_string(i) + "]" : "event");
-    if (!violations.empty()) {
-      result.set_code(grpc::StatusCode::INVALID_ARGUMENT);
-      result.set_message("invalid event");
-      for (auto& v : violations) *result.add_violations() = std::move(v);
-      rejected_.Increment();
-      continue;
-    }
-    resolved.mutable_customer()->set_customer_id(ResolveCustomerId(resolved.customer()));
-    *resolved.mutable_received_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-    result.set_customer_id(resolved.customer().customer_id());
-    pending[i] = producer_.SendAsync(options_.topic, result.customer_id(), resolved.SerializeAsString());
-  }
-
-  auto deadline = start + options_.ack_timeout;
-  for (int i = 0; i < events.size(); ++i) {
-    if (!pending[i]) continue;
-    v1::EventResult& result = results[i];
-    if (pending[i]->wait_until(deadline) != std::future_status::ready) {
-      result.set_code(grpc::StatusCode::UNAVAILABLE);
-      result.set_message("Kafka did not confirm delivery within the ack timeout; retry with the same event id");
-      failed_.Increment();
-      continue;
-    }
-    absl::StatusOr<kafka::DeliveryReport> delivered = pending[i]->get();
-    if (!delivered.ok()) {
-      result.set_code(grpc::StatusCode::UNAVAILABLE);
-      result.set_message("not stored: " + std::string(delivered.status().message()));
-      failed_.Increment();
-      continue;
-    }
-    accepted_.Increment();
-    ack_latency_.Observe(std::chrono::duration<double>(Clock::now() - start).count());
-  }
+std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Interaction> events, bool indexed_paths) {
+  std::promise<std::vector<v1::EventResult>> promise;
+  std::future<std::vector<v1::EventResult>> results = promise.get_future();
+  submitter_.Submit(std::move(events), indexed_paths,
+                    [&promise](std::vector<v1::EventResult> done) { promise.set_value(std::move(done)); });
+  return results.get();
 }
 
 grpc::Status IngestService::Publish(grpc::ServerContext*, const v1::PublishRequest* request,
                                     v1::PublishResponse* response) {
-  google::protobuf::RepeatedPtrField<v1::Interaction> events;
-  *events.Add() = request->event();
-  google::protobuf::RepeatedPtrField<v1::EventResult> results;
-  PublishAll(events, false, results);
-  v1::EventResult& result = results[0];
+  std::vector<v1::Interaction> events = {request->event()};
+  v1::EventResult result = std::move(SubmitAndWait(std::move(events), false)[0]);
   if (result.code() != grpc::StatusCode::OK) {
-    return grpc::Status(static_cast<grpc::StatusCode>(result.code()), DescribeViolations(result));
+    return grpc::Status(static_cast<grpc::StatusCode>(result.code()), Describe(result));
   }
   *response->mutable_result() = std::move(result);
   return grpc::Status::OK;
@@ -98,12 +58,69 @@ grpc::Status IngestService::Publish(grpc::ServerContext*, const v1::PublishReque
 grpc::Status IngestService::PublishBatch(grpc::ServerContext*, const v1::PublishBatchRequest* request,
                                          v1::PublishBatchResponse* response) {
   if (static_cast<size_t>(request->events_size()) > options_.max_batch) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "a batch holds at most " + std::to_string(options_.max_batch) + " events, got " +
-                            std::to_string(request->events_size()));
+    return TooManyEvents(request->events_size(), options_.max_batch);
   }
-  PublishAll(request->events(), true, *response->mutable_results());
+  std::vector<v1::Interaction> events(request->events().begin(), request->events().end());
+  for (v1::EventResult& result : SubmitAndWait(std::move(events), true)) {
+    *response->add_results() = std::move(result);
+  }
   return grpc::Status::OK;
+}
+
+grpc::Status IngestService::StreamEvents(
+    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) {
+  StreamState state;
+  std::thread writer([&] {
+    std::unique_lock lock(state.mutex);
+    while (true) {
+      state.changed.wait(lock, [&] { return !state.ready.empty() || (state.reading_done && state.outstanding == 0); });
+      if (state.ready.empty()) return;
+      std::vector<v1::EventResult> results = std::move(state.ready.front());
+      state.ready.pop_front();
+      lock.unlock();
+      v1::StreamEventsResponse response;
+      for (v1::EventResult& result : results) *response.add_results() = std::move(result);
+      bool written = stream->Write(response);
+      lock.lock();
+      state.broken |= !written;
+      state.outstanding -= results.size();
+      state.changed.notify_all();
+    }
+  });
+
+  v1::StreamEventsRequest request;
+  grpc::Status status = grpc::Status::OK;
+  while (stream->Read(&request)) {
+    size_t n = request.events_size();
+    if (n == 0) continue;
+    if (n > options_.max_batch) {
+      status = TooManyEvents(n, options_.max_batch);
+      break;
+    }
+    {
+      std::unique_lock lock(state.mutex);
+      state.changed.wait(lock, [&] {
+        return state.broken || context->IsCancelled() || state.outstanding + n <= options_.max_stream_in_flight;
+      });
+      if (state.broken || context->IsCancelled()) break;
+      state.outstanding += n;
+    }
+    std::vector<v1::Interaction> events(std::make_move_iterator(request.mutable_events()->begin()),
+                                        std::make_move_iterator(request.mutable_events()->end()));
+    submitter_.Submit(std::move(events), true, [&state](std::vector<v1::EventResult> results) {
+      std::lock_guard lock(state.mutex);
+      state.ready.push_back(std::move(results));
+      state.changed.notify_all();
+    });
+  }
+  {
+    std::lock_guard lock(state.mutex);
+    state.reading_done = true;
+    state.changed.notify_all();
+  }
+  writer.join();
+  if (state.broken) return grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading results");
+  return status;
 }
 
 }  // namespace custflow::ingest

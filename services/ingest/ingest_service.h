@@ -1,43 +1,40 @@
-// The IngestService gRPC handlers: validate, resolve the customer, publish to Kafka, and
-// acknowledge only once the broker confirmed delivery.
+// The IngestService gRPC handlers over the ingest pipeline: one event, a batch, or a
+// long-lived bidirectional stream that answers each event as soon as it is durable.
 #pragma once
 
-#include <chrono>
-#include <string>
+#include <cstddef>
 
-#include "custflow/core/metrics.h"
-#include "custflow/kafka/producer.h"
 #include "custflow/v1/ingest.grpc.pb.h"
+#include "services/ingest/event_submitter.h"
 
 namespace custflow::ingest {
 
-struct IngestOptions {
-  std::string topic;
-  // How long a call waits for the broker before answering UNAVAILABLE.
-  std::chrono::milliseconds ack_timeout{10'000};
+struct IngestServiceOptions {
+  // Events in one PublishBatch request or one stream message, at most.
   size_t max_batch = 1000;
+  // Events of one stream submitted but not yet answered, at most; beyond it the server
+  // stops reading the stream, so gRPC flow control slows the sender down.
+  size_t max_stream_in_flight = 10'000;
 };
 
 class IngestService final : public v1::IngestService::Service {
  public:
-  IngestService(kafka::Producer& producer, core::MetricsRegistry& metrics, IngestOptions options);
+  IngestService(EventSubmitter& submitter, IngestServiceOptions options);
 
   grpc::Status Publish(grpc::ServerContext* context, const v1::PublishRequest* request,
                        v1::PublishResponse* response) override;
   grpc::Status PublishBatch(grpc::ServerContext* context, const v1::PublishBatchRequest* request,
                             v1::PublishBatchResponse* response) override;
+  grpc::Status StreamEvents(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) override;
 
  private:
-  // Validates, resolves and publishes `events`, filling one result per event.
-  void PublishAll(const google::protobuf::RepeatedPtrField<v1::Interaction>& events, bool batch,
-                  google::protobuf::RepeatedPtrField<v1::EventResult>& results);
+  // Submits and waits for the results.
+  std::vector<v1::EventResult> SubmitAndWait(std::vector<v1::Interaction> events, bool indexed_paths);
 
-  kafka::Producer& producer_;
-  IngestOptions options_;
-  core::Counter& accepted_;
-  core::Counter& rejected_;
-  core::Counter& failed_;
-  core::Histogram& ack_latency_;
+  EventSubmitter& submitter_;
+  IngestServiceOptions options_;
 };
 
 }  // namespace custflow::ingest

@@ -1,9 +1,13 @@
-// custflow-ingest: interaction events in over gRPC, out to Kafka.
+// custflow-ingest: interaction events in over gRPC, out to Kafka once confirmed.
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
+#include "custflow/redis/hiredis_client.h"
+#include "services/ingest/dedupe_store.h"
+#include "services/ingest/identity_resolver.h"
+#include "services/ingest/ingest_pipeline.h"
 #include "services/ingest/ingest_service.h"
 
 int main(int argc, char** argv) {
@@ -13,18 +17,50 @@ int main(int argc, char** argv) {
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap_servers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
   producer_options.client_id = "custflow-ingest";
-  ingest::IngestOptions options;
+  producer_options.delivery_timeout = config.Duration(
+      "ACK_TIMEOUT", std::chrono::seconds(10), "How long an event may wait for Kafka before it is answered UNAVAILABLE.");
+  std::string redis_address =
+      config.String("REDIS_ADDRESS", "127.0.0.1:6379", "Redis host:port (dedupe and the identity index).");
+  ingest::PipelineOptions options;
   options.topic = config.String("TOPIC", domain::kInteractionsTopic, "Topic interactions are published to.");
-  options.ack_timeout = config.Duration("ACK_TIMEOUT", std::chrono::seconds(10),
-                                        "How long a call waits for Kafka before answering UNAVAILABLE.");
+  options.max_in_flight = static_cast<size_t>(config.Int(
+      "MAX_IN_FLIGHT", 100'000, "Events accepted but not yet durable, at most; beyond, RESOURCE_EXHAUSTED / 429."));
+  options.dedupe_window =
+      config.Duration("DEDUPE_WINDOW", std::chrono::hours(24), "How long a retried event id is counted once.");
+  options.claim_timeout = producer_options.delivery_timeout + std::chrono::seconds(5);
+  options.validation.default_phone_region =
+      config.String("PHONE_REGION", "CN", "Region of phone numbers written without a country code (ISO 3166).");
+  options.validation.max_age = std::chrono::duration_cast<std::chrono::hours>(config.Duration(
+      "MAX_EVENT_AGE", std::chrono::hours(24 * 365), "Events older than this are rejected."));
+  ingest::IngestServiceOptions service_options;
+  service_options.max_stream_in_flight = static_cast<size_t>(config.Int(
+      "STREAM_IN_FLIGHT", 10'000, "Unanswered events per stream, at most, before the server stops reading it."));
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+
+  redis::HiredisOptions redis_options;
+  if (!core::SplitHostPort(redis_address, redis_options.host, redis_options.port)) {
+    core::LogError("REDIS_ADDRESS is not host:port", {{"value", redis_address}});
+    return 2;
+  }
+  auto redis = redis::HiredisClient::Create(redis_options);
+  if (!redis.ok()) {
+    core::LogError("cannot reach Redis", {{"error", redis.status().ToString()}});
+    return 1;
+  }
   auto producer = kafka::KafkaProducer::Create(producer_options);
   if (!producer.ok()) {
     core::LogError("cannot create Kafka producer", {{"error", producer.status().ToString()}});
     return 1;
   }
-  ingest::IngestService service(**producer, host.metrics(), options);
+  ingest::RedisDedupeStore dedupe(**redis);
+  ingest::RedisIdentityResolver identities(**redis);
+  ingest::IngestPipeline pipeline(**producer, dedupe, identities, host.metrics(), options);
+  ingest::IngestService service(pipeline, service_options);
   host.AddGrpcService(&service);
+  host.health().AddReadinessCheck("redis", [&] {
+    auto reply = (*redis)->Command({"PING"});
+    return reply.ok() ? absl::OkStatus() : reply.status();
+  });
   if (absl::Status started = host.Start(); !started.ok()) {
     core::LogError("cannot start", {{"error", started.ToString()}});
     return 1;

@@ -1,23 +1,27 @@
 #include "services/profile/profile_store.h"
 
 #include "absl/strings/numbers.h"
+#include "custflow/domain/identity.h"
 
 namespace custflow::profile {
 namespace {
 
-// KEYS[1]: the applied-offset key; KEYS[2..]: profile keys.
-// ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; then for each
-// profile key three values: loaded version ("0" when absent), new version, profile bytes.
+// KEYS[1]: the applied-offset key; KEYS[2 .. n+1]: profile keys; then identity index keys.
+// ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; ARGV[3]: n; then
+// for each profile three values: loaded version ("0" when absent), new version, profile
+// bytes; then the customer id of each identity key.
 constexpr const char* kCommitLua = R"lua(
 local current = redis.call('GET', KEYS[1])
 if (current or '') ~= ARGV[1] then return 0 end
-for i = 2, #KEYS do
-  local at = 3 * (i - 2) + 3
-  if (redis.call('HGET', KEYS[i], 'v') or '0') ~= ARGV[at] then return 0 end
+local n = tonumber(ARGV[3])
+for i = 1, n do
+  if (redis.call('HGET', KEYS[i + 1], 'v') or '0') ~= ARGV[3 * i + 1] then return 0 end
 end
-for i = 2, #KEYS do
-  local at = 3 * (i - 2) + 3
-  redis.call('HSET', KEYS[i], 'v', ARGV[at + 1], 'p', ARGV[at + 2])
+for i = 1, n do
+  redis.call('HSET', KEYS[i + 1], 'v', ARGV[3 * i + 2], 'p', ARGV[3 * i + 3])
+end
+for i = n + 2, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[3 * n + 2 + i - n])
 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
@@ -93,12 +97,19 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
 absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition, std::optional<int64_t> expected,
                                           int64_t offset, const std::vector<ProfileWrite>& profiles) {
   std::vector<std::string> keys = {OffsetKey(topic, partition)};
-  std::vector<std::string> args = {expected ? std::to_string(*expected) : "", std::to_string(offset)};
+  std::vector<std::string> args = {expected ? std::to_string(*expected) : "", std::to_string(offset),
+                                   std::to_string(profiles.size())};
   for (const ProfileWrite& write : profiles) {
     keys.push_back(ProfileKey(write.profile->customer_id()));
     args.push_back(std::to_string(write.loaded_version));
     args.push_back(std::to_string(write.profile->version()));
     args.push_back(write.profile->SerializeAsString());
+  }
+  for (const ProfileWrite& write : profiles) {
+    for (const domain::Identity& identity : domain::MasterDataIdentities(write.profile->customer())) {
+      keys.push_back(domain::IdentityIndexKey(identity));
+      args.push_back(write.profile->customer_id());
+    }
   }
   std::vector<std::string_view> key_views(keys.begin(), keys.end());
   std::vector<std::string_view> arg_views(args.begin(), args.end());

@@ -3,7 +3,9 @@
 // and written in the same Lua script as the profiles it produced, so a replayed partition
 // changes nothing; the script also checks every profile is still at the version it was
 // read at, so two appliers (one on interactions/N, one on commands/N, say) cannot
-// overwrite each other's changes.
+// overwrite each other's changes. The same script keeps the identity index: the contact
+// phone and e-mail of every written profile point to its customer id, so ingest resolves
+// a caller id to the customer that has it.
 #pragma once
 
 #include <cstdint>

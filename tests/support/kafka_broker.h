@@ -2,6 +2,8 @@
 // integration test and stops it when the handle goes away.
 #pragma once
 
+#include <csignal>
+
 #include <memory>
 #include <string>
 
@@ -22,6 +24,8 @@ class LocalKafkaBroker {
 
   // Stops the broker (SIGTERM); its data is gone.
   void Stop() { process_.Stop(); }
+  // Takes every broker down (connections refused, data kept) or brings them back.
+  void SetDown(bool down) { ::kill(process_.pid(), down ? SIGUSR1 : SIGUSR2); }
 
  private:
   friend absl::StatusOr<LocalKafkaBroker> StartKafkaBroker(int partitions);

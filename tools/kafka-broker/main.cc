@@ -34,7 +34,9 @@ constexpr char kUsage[] =
     "  --topics a,b,c           topics to create (default the four custflow topics)\n"
     "  --bootstrap-file PATH    write the bootstrap address and a newline to PATH\n"
     "                           (atomically) once the brokers accept connections\n"
-    "  --help                   print this text\n";
+    "  --help                   print this text\n"
+    "Signals: SIGTERM/SIGINT stop; SIGUSR1 takes every broker down (connections refused,\n"
+    "data kept) and SIGUSR2 brings them back, for fault tests.\n";
 
 struct BrokerOptions {
   int brokers = 1;
@@ -185,8 +187,15 @@ int Run(const BrokerOptions& options, const sigset_t& stop_signals) {
   if (ready) {
     std::printf("bootstrap.servers=%s\n", bootstrap.c_str());
     std::fflush(stdout);
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    for (int signal_number = 0; sigwait(&stop_signals, &signal_number) == 0;) {
+      if (signal_number != SIGUSR1 && signal_number != SIGUSR2) break;
+      for (int32_t broker = 1; broker <= options.brokers; ++broker) {
+        signal_number == SIGUSR1 ? rd_kafka_mock_broker_set_down(cluster, broker)
+                                 : rd_kafka_mock_broker_set_up(cluster, broker);
+      }
+      std::printf("brokers %s\n", signal_number == SIGUSR1 ? "down" : "up");
+      std::fflush(stdout);
+    }
   } else {
     exit_code = Fail(error);
   }
@@ -218,6 +227,8 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGUSR1);
+  sigaddset(&stop_signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   return Run(options, stop_signals);
 }

@@ -69,6 +69,19 @@ std::optional<Identity> PrimaryIdentity(const v1::CustomerRef& ref) {
   return std::nullopt;
 }
 
+std::string IdentityIndexKey(const Identity& identity) { return "cf:identity:" + identity.Key(); }
+
+std::vector<Identity> MasterDataIdentities(const v1::Customer& customer) {
+  std::vector<Identity> out;
+  if (std::string phone = NormalizePhone(customer.contact_phone()); !phone.empty()) {
+    out.push_back({IdentityKind::kPhone, std::move(phone)});
+  }
+  if (std::string email = NormalizeEmail(customer.email()); !email.empty()) {
+    out.push_back({IdentityKind::kEmail, std::move(email)});
+  }
+  return out;
+}
+
 std::string DeriveCustomerId(const Identity& identity) {
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "cu_%016llx", static_cast<unsigned long long>(Fnv1a64(identity.Key())));

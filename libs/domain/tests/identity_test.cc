@@ -35,5 +35,16 @@ TEST(Identity, DerivedIdIsStableAndDistinctPerKind) {
             DeriveCustomerId(Identity{IdentityKind::kVisitor, "v1"}));
 }
 
+TEST(Identity, MasterDataGivesNormalizedPhoneAndEmailIndexKeys) {
+  v1::Customer customer;
+  customer.set_contact_phone("+86 138 0013 8000");
+  customer.set_email(" Li@Example.com");
+  std::vector<Identity> identities = MasterDataIdentities(customer);
+  ASSERT_EQ(identities.size(), 2u);
+  EXPECT_EQ(IdentityIndexKey(identities[0]), "cf:identity:phone:+8613800138000");
+  EXPECT_EQ(IdentityIndexKey(identities[1]), "cf:identity:email:li@example.com");
+  EXPECT_TRUE(MasterDataIdentities(v1::Customer()).empty());
+}
+
 }  // namespace
 }  // namespace custflow::domain

@@ -126,6 +126,20 @@ TEST_F(ProfileTest, ReplayingAPartitionChangesNothing) {
   EXPECT_EQ(new_keys, (std::set<std::string>{"alice", "dave"}));
 }
 
+TEST_F(ProfileTest, ContactPhoneAndEmailOfMasterDataAreIndexedForIngest) {
+  Broker broker(producer_);
+  v1::Customer master;
+  master.set_contact_phone("+86 138 0013 8000");
+  master.set_email("Alice@Example.com");
+  Batch batch;
+  batch.Add(kTopics.commands, 0, 0, Upsert("alice", master, kT0));
+  ASSERT_TRUE(applier_->Apply(batch.messages()).ok());
+
+  std::map<std::string, std::string> contents = RedisContents();
+  EXPECT_EQ(contents["cf:identity:phone:+8613800138000"], "alice");
+  EXPECT_EQ(contents["cf:identity:email:alice@example.com"], "alice");
+}
+
 TEST_F(ProfileTest, CommandsAndInteractionsOnDifferentTopicsBothApply) {
   Broker broker(producer_);
   v1::Customer master;

@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "custflow/v1/customer.pb.h"
 #include "custflow/v1/interaction.pb.h"
 
 namespace custflow::domain {
@@ -24,6 +26,13 @@ struct Identity {
 // The strongest identity a reference carries, normalized: phone, then e-mail, then
 // login id, then visitor id. Empty when the reference has none.
 std::optional<Identity> PrimaryIdentity(const v1::CustomerRef& ref);
+
+// The Redis key of the identity index entry for `identity` ("cf:identity:phone:+86..."),
+// kept by the profile service and read by ingest.
+std::string IdentityIndexKey(const Identity& identity);
+
+// The identities a customer's master data gives (contact phone, e-mail), normalized.
+std::vector<Identity> MasterDataIdentities(const v1::Customer& customer);
 
 // "cu_" + 16 hex digits of a stable 64-bit hash of the identity's key.
 std::string DeriveCustomerId(const Identity& identity);

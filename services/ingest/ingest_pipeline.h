@@ -1,0 +1,66 @@
+// The ingest path shared by the gRPC and HTTP APIs: validate and normalize each event,
+// resolve its customer, drop retries of events already accepted, publish to Kafka, and
+// report each event's outcome once it is durable (or why it is not). Nothing is
+// acknowledged before the broker confirmed it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "custflow/core/metrics.h"
+#include "custflow/kafka/producer.h"
+#include "custflow/v1/ingest.pb.h"
+#include "services/ingest/dedupe_store.h"
+#include "services/ingest/event_submitter.h"
+#include "services/ingest/event_validation.h"
+#include "services/ingest/identity_resolver.h"
+
+namespace custflow::ingest {
+
+struct PipelineOptions {
+  std::string topic;
+  ValidationOptions validation{};
+  // Events accepted but not yet confirmed by the broker, at most; beyond, new events are
+  // answered RESOURCE_EXHAUSTED at once.
+  size_t max_in_flight = 100'000;
+  // How long a retried event id is recognized as a duplicate.
+  std::chrono::milliseconds dedupe_window = std::chrono::hours(24);
+  // How long an event id stays claimed while its first delivery is under way.
+  std::chrono::milliseconds claim_timeout = std::chrono::seconds(30);
+};
+
+class IngestPipeline final : public EventSubmitter {
+ public:
+  IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, IdentityResolver& identities,
+                 core::MetricsRegistry& metrics, PipelineOptions options);
+
+  void Submit(std::vector<v1::Interaction> events, bool indexed_paths, Done done) override;
+
+  size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Batch;
+  // Resolves, claims and sends the valid events of `batch`; false when none was sent.
+  bool Publish(const std::shared_ptr<Batch>& batch);
+  void OnDelivered(const std::shared_ptr<Batch>& batch, size_t index, absl::StatusOr<kafka::DeliveryReport> report);
+  void Finish(Batch& batch);
+
+  kafka::Producer& producer_;
+  DedupeStore& dedupe_;
+  IdentityResolver& identities_;
+  PipelineOptions options_;
+  std::atomic<size_t> in_flight_{0};
+  core::Counter& accepted_;
+  core::Counter& duplicates_;
+  core::Counter& invalid_;
+  core::Counter& overloaded_;
+  core::Counter& unavailable_;
+  core::Gauge& in_flight_gauge_;
+  core::Histogram& ack_latency_;
+};
+
+}  // namespace custflow::ingest
