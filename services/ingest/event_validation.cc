@@ -126,7 +126,7 @@ void CheckTexts(const google::protobuf::Message& message, const std::string& pre
   std::vector<const google::protobuf::FieldDescriptor*> fields;
   reflection.ListFields(message, &fields);
   for (const google::protobuf::FieldDescriptor* field : fields) {
-    if (field->is_repeated()) continue;  // only `attributes`, which has rules of its own
+    if (field->is_repeated()) continue;  // the schema's one is `attributes`, checked on its own
     if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
       CheckTexts(reflection.GetMessage(message, field), absl::StrCat(prefix, field->name(), "."), max_bytes,
                  report);
@@ -281,8 +281,9 @@ bool IsEmailAddress(absl::string_view email) {
 void NormalizeEmail(std::string* email, Report& report) {
   absl::StripAsciiWhitespace(email);
   absl::AsciiStrToLower(email);
-  if (!email->empty() && !IsEmailAddress(*email))
+  if (!email->empty() && !IsEmailAddress(*email)) {
     report.Add("customer.email", "is not a valid e-mail address");
+  }
 }
 
 void CheckCustomer(v1::CustomerRef& customer, const ValidationOptions& options, Report& report) {
@@ -354,9 +355,12 @@ void CheckAmount(v1::Interaction& event, bool required, Report& report) {
 }
 
 void CheckCallTimes(v1::Interaction& event, Report& report) {
-  if (event.duration_seconds() > kSecondsPerDay)
+  if (event.duration_seconds() > kSecondsPerDay) {
     report.Add("duration_seconds", "must be at most 86400 (24 hours)");
-  if (event.wait_seconds() > kSecondsPerDay) report.Add("wait_seconds", "must be at most 86400 (24 hours)");
+  }
+  if (event.wait_seconds() > kSecondsPerDay) {
+    report.Add("wait_seconds", "must be at most 86400 (24 hours)");
+  }
 }
 
 void CheckSurvey(v1::Interaction& event, Report& report) {
@@ -402,8 +406,9 @@ void CheckStoreVisit(v1::Interaction& event, Report& report) {
     NormalizePlate(visit.mutable_plate());
   }
   const v1::StoreVisitDetail& visit = event.store_visit();
-  if (visit.vin().empty() && visit.plate().empty())
+  if (visit.vin().empty() && visit.plate().empty()) {
     return report.Add("store_visit", "needs a vin or a plate");
+  }
   if (!visit.vin().empty() && !IsVin(visit.vin())) {
     report.Add("store_visit.vin", "must be 17 letters and digits without I, O or Q");
   }
