@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "custflow/sample/sample_generator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
-#include "tools/custflow/sample_data.h"
 
 namespace custflow::tools {
 namespace {
@@ -133,7 +133,7 @@ int Demo(int argc, char** argv) {
   int events = std::atoi(options.contains("--events") ? options["--events"].c_str() : "5000");
   uint64_t seed = std::strtoull(options.contains("--seed") ? options["--seed"].c_str() : "42", nullptr, 10);
   std::string run = "demo" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
-  SampleData data = GenerateSample(run, seed, customers, events);
+  sample::SampleData data = sample::GenerateSample(run, seed, customers, events);
 
   auto ingest = v1::IngestService::NewStub(Connect("CUSTFLOW_INGEST_ADDRESS", "127.0.0.1:17051"));
   auto profiles = v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
