@@ -5,7 +5,9 @@
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
 #include "custflow/redis/hiredis_client.h"
+#include "absl/strings/str_split.h"
 #include "services/ingest/dedupe_store.h"
+#include "services/ingest/http_ingest.h"
 #include "services/ingest/identity_resolver.h"
 #include "services/ingest/ingest_pipeline.h"
 #include "services/ingest/ingest_service.h"
@@ -35,6 +37,12 @@ int main(int argc, char** argv) {
   ingest::IngestServiceOptions service_options;
   service_options.max_stream_in_flight = static_cast<size_t>(config.Int(
       "STREAM_IN_FLIGHT", 10'000, "Unanswered events per stream, at most, before the server stops reading it."));
+  ingest::HttpIngestOptions http_options;
+  http_options.allowed_origins = absl::StrSplit(
+      config.String("CORS_ORIGINS", "", "Web origins allowed to post events from a browser, comma-separated; * for any."),
+      ',', absl::SkipEmpty());
+  http_options.max_request_bytes = static_cast<size_t>(
+      config.Int("MAX_REQUEST_BYTES", 1 << 20, "Largest HTTP request body accepted by POST /v1/events."));
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
   redis::HiredisOptions redis_options;
@@ -57,6 +65,8 @@ int main(int argc, char** argv) {
   ingest::IngestPipeline pipeline(**producer, dedupe, identities, host.metrics(), options);
   ingest::IngestService service(pipeline, service_options);
   host.AddGrpcService(&service);
+  ingest::HttpIngest http(pipeline, http_options);
+  host.SetHttpHandler(http.Handler());
   host.health().AddReadinessCheck("redis", [&] {
     auto reply = (*redis)->Command({"PING"});
     return reply.ok() ? absl::OkStatus() : reply.status();

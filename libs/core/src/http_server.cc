@@ -4,7 +4,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -50,9 +52,70 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return it == headers.end() ? std::string_view() : std::string_view(it->second);
 }
 
+HttpResponder::HttpResponder(std::function<void(HttpResponse)> send) : send_(std::move(send)) {}
+
+HttpResponder::HttpResponder(HttpResponder&& other) noexcept : send_(std::exchange(other.send_, nullptr)) {}
+
+HttpResponder& HttpResponder::operator=(HttpResponder&& other) noexcept {
+  if (this != &other) {
+    AnswerIfPending();
+    send_ = std::exchange(other.send_, nullptr);
+  }
+  return *this;
+}
+
+HttpResponder::~HttpResponder() { AnswerIfPending(); }
+
+void HttpResponder::Respond(HttpResponse response) && {
+  auto send = std::exchange(send_, nullptr);
+  if (send) send(std::move(response));
+}
+
+void HttpResponder::AnswerIfPending() noexcept {
+  auto send = std::exchange(send_, nullptr);
+  if (!send) return;
+  try {
+    send(PlainResponse(500, "internal error: the handler did not answer\n"));
+  } catch (const std::exception& e) {
+    LogError("cannot answer a dropped http request", {{"error", e.what()}});
+  }
+}
+
+AsyncHttpHandler ToAsyncHandler(HttpHandler handler) {
+  if (!handler) return nullptr;
+  return [handler = std::move(handler)](HttpRequest request, HttpResponder responder) {
+    std::move(responder).Respond(handler(request));
+  };
+}
+
+namespace {
+
+class Session;
+
+// The sessions whose handler has not answered yet. The server owns the sessions while
+// they wait, so that Stop() destroys them while their io_context still exists; each
+// responder holds this registry (not the session), and an answer arriving after Stop()
+// finds it closed instead of posting to an io_context that is gone.
+class AwaitingSessions {
+ public:
+  void Add(std::shared_ptr<Session> session);
+  // Posts `response` to the session's strand unless the server stopped meanwhile.
+  void Answer(const std::weak_ptr<Session>& waiting, HttpResponse response);
+  // Refuses every later answer and hands over the waiting sessions.
+  std::set<std::shared_ptr<Session>> Close();
+
+ private:
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::set<std::shared_ptr<Session>> sessions_;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
   Options options;
-  HttpHandler handler;
+  AsyncHttpHandler handler;
+  std::shared_ptr<AwaitingSessions> awaiting = std::make_shared<AwaitingSessions>();
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
@@ -74,42 +137,54 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
+  // Called by AwaitingSessions (under its lock) once the handler answered.
+  void PostAnswer(HttpResponse response) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+      self->Respond(std::move(response));
+    });
+  }
+
  private:
   void OnRead(beast::error_code error, size_t) {
     if (error == http::error::body_limit) {
-      Respond(PlainResponse(413, absl::StrCat("request body larger than ", server_.options.max_body_bytes, " bytes\n")),
-              false);
+      keep_alive_ = false;
+      Respond(PlainResponse(
+          413, absl::StrCat("request body larger than ", server_.options.max_body_bytes, " bytes\n")));
       return;
     }
     if (error) return;  // closed, timed out or malformed: nothing to answer
-    bool keep_alive = parser_->keep_alive();
+    keep_alive_ = parser_->keep_alive();
     HttpRequest request = ToRequest(parser_->release());
-    HttpResponse response;
+    std::string path = request.path;
+    std::shared_ptr<AwaitingSessions> awaiting = server_.awaiting;
+    awaiting->Add(shared_from_this());
+    HttpResponder responder([awaiting, waiting = weak_from_this()](HttpResponse response) {
+      awaiting->Answer(waiting, std::move(response));
+    });
     try {
-      response = server_.handler(request);
+      server_.handler(std::move(request), std::move(responder));
     } catch (const std::exception& e) {
-      LogError("http handler failed", {{"path", request.path}, {"error", e.what()}});
-      response = PlainResponse(500, "internal error\n");
+      // The responder went out of scope with the exception and answered 500.
+      LogError("http handler failed", {{"path", path}, {"error", e.what()}});
     }
-    Respond(std::move(response), keep_alive);
   }
 
-  void Respond(HttpResponse&& response, bool keep_alive) {
+  void Respond(HttpResponse&& response) {
     response_ = {};
     response_.result(static_cast<unsigned>(response.status));
     response_.version(11);
     response_.set(http::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) response_.set(name, value);
     response_.body() = std::move(response.body);
-    response_.keep_alive(keep_alive);
+    response_.keep_alive(keep_alive_);
     response_.prepare_payload();
-    http::async_write(stream_, response_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+    stream_.expires_after(kIdleTimeout);
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
-  void OnWrite(bool keep_alive, beast::error_code error, size_t) {
+  void OnWrite(beast::error_code error, size_t) {
     if (error) return;
-    if (!keep_alive) {
+    if (!keep_alive_) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       return;
@@ -121,8 +196,28 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  bool keep_alive_ = false;
   HttpServer::Impl& server_;
 };
+
+void AwaitingSessions::Add(std::shared_ptr<Session> session) {
+  std::lock_guard lock(mutex_);
+  if (!closed_) sessions_.insert(std::move(session));
+}
+
+void AwaitingSessions::Answer(const std::weak_ptr<Session>& waiting, HttpResponse response) {
+  std::lock_guard lock(mutex_);
+  if (closed_) return;
+  std::shared_ptr<Session> session = waiting.lock();
+  if (session == nullptr || sessions_.erase(session) == 0) return;
+  session->PostAnswer(std::move(response));
+}
+
+std::set<std::shared_ptr<Session>> AwaitingSessions::Close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  return std::exchange(sessions_, {});
+}
 
 }  // namespace
 
@@ -139,6 +234,11 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& options, HttpHandler handler) {
+  return Start(options, ToAsyncHandler(std::move(handler)));
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& options,
+                                                              AsyncHttpHandler handler) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
@@ -165,26 +265,56 @@ int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
+  // Destroyed at the end of Stop(), after the I/O threads are gone but before the
+  // io_context is.
+  std::set<std::shared_ptr<Session>> waiting = impl_->awaiting->Close();
   impl_->io.stop();
   for (auto& thread : impl_->threads) thread.join();
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
 }
 
+namespace {
+
+std::optional<HttpResponse> AdminRoute(const Health& health, const MetricsRegistry& metrics,
+                                       const HttpRequest& request) {
+  if (request.method != "GET") return std::nullopt;
+  if (request.path == "/healthz") return PlainResponse(200, "ok\n");
+  if (request.path == "/readyz") {
+    Health::Report report = health.CheckReadiness();
+    return PlainResponse(report.ready ? 200 : 503, absl::StrCat(absl::StrJoin(report.lines, "\n"), "\n"));
+  }
+  if (request.path == "/metrics") {
+    HttpResponse response = PlainResponse(200, metrics.RenderPrometheus());
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return response;
+  }
+  return std::nullopt;
+}
+
+HttpResponse NoRoute(const HttpRequest& request) {
+  return PlainResponse(404, absl::StrCat("no route for ", request.method, " ", request.path, "\n"));
+}
+
+}  // namespace
+
 HttpHandler AdminHandler(const Health& health, const MetricsRegistry& metrics, HttpHandler next) {
   return [&health, &metrics, next = std::move(next)](const HttpRequest& request) -> HttpResponse {
-    if (request.method == "GET" && request.path == "/healthz") return PlainResponse(200, "ok\n");
-    if (request.method == "GET" && request.path == "/readyz") {
-      Health::Report report = health.CheckReadiness();
-      return PlainResponse(report.ready ? 200 : 503, absl::StrCat(absl::StrJoin(report.lines, "\n"), "\n"));
-    }
-    if (request.method == "GET" && request.path == "/metrics") {
-      HttpResponse response = PlainResponse(200, metrics.RenderPrometheus());
-      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      return response;
-    }
+    if (auto response = AdminRoute(health, metrics, request)) return *std::move(response);
     if (next) return next(request);
-    return PlainResponse(404, absl::StrCat("no route for ", request.method, " ", request.path, "\n"));
+    return NoRoute(request);
+  };
+}
+
+AsyncHttpHandler AdminHandler(const Health& health, const MetricsRegistry& metrics, AsyncHttpHandler next) {
+  return [&health, &metrics, next = std::move(next)](HttpRequest request, HttpResponder responder) {
+    if (auto response = AdminRoute(health, metrics, request)) {
+      std::move(responder).Respond(*std::move(response));
+    } else if (next) {
+      next(std::move(request), std::move(responder));
+    } else {
+      std::move(responder).Respond(NoRoute(request));
+    }
   };
 }
 

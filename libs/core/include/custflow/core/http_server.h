@@ -1,6 +1,7 @@
 // A small HTTP/1.1 server (Boost.Beast) for every service's admin port (/healthz,
-// /readyz, /metrics) and for HTTP APIs. Handlers are plain functions from request to
-// response; they run on the server's I/O threads, so they must not block for long.
+// /readyz, /metrics) and for HTTP APIs. A handler is either a plain function from request
+// to response, run on the server's I/O threads (so it must not block for long), or an
+// asynchronous one that gets an HttpResponder and answers later from any thread.
 #pragma once
 
 #include <functional>
@@ -37,6 +38,33 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Sends the answer to one request. Move-only and answered at most once, from any thread;
+// one destroyed (or overwritten) without answering answers 500, so a forgotten request
+// never leaves its connection hanging.
+class HttpResponder {
+ public:
+  // `send` delivers the response; the server builds one per request, tests and wrapping
+  // handlers may build their own.
+  explicit HttpResponder(std::function<void(HttpResponse)> send);
+  HttpResponder(HttpResponder&& other) noexcept;
+  HttpResponder& operator=(HttpResponder&& other) noexcept;
+  ~HttpResponder();
+
+  void Respond(HttpResponse response) &&;
+
+ private:
+  void AnswerIfPending() noexcept;
+
+  std::function<void(HttpResponse)> send_;
+};
+
+// Gets the request by value and answers through the responder, now or later; it runs on
+// an I/O thread, so anything slow belongs on another thread that keeps the responder.
+using AsyncHttpHandler = std::function<void(HttpRequest, HttpResponder)>;
+
+// Runs `handler` on the I/O thread and answers with its result; empty stays empty.
+AsyncHttpHandler ToAsyncHandler(HttpHandler handler);
+
 class HttpServer {
  public:
   struct Options {
@@ -48,12 +76,14 @@ class HttpServer {
 
   // Binds, listens and starts serving; fails with the bind error (e.g. port in use).
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const Options& options, HttpHandler handler);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const Options& options, AsyncHttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
-  // Stops accepting and closes every connection; idempotent.
+  // Stops accepting and closes every connection, also those still waiting for an answer;
+  // answers given after that are dropped. Idempotent.
   void Stop();
 
   struct Impl;
@@ -67,5 +97,8 @@ class HttpServer {
 // check passes, else 503 with the failing checks) and /metrics (Prometheus text); every
 // other request goes to `next`, or gets 404 when there is none.
 HttpHandler AdminHandler(const Health& health, const MetricsRegistry& metrics, HttpHandler next = nullptr);
+// The same routes in front of an asynchronous `next`, so that an HTTP API answering from
+// other threads shares the admin port.
+AsyncHttpHandler AdminHandler(const Health& health, const MetricsRegistry& metrics, AsyncHttpHandler next);
 
 }  // namespace custflow::core

@@ -42,7 +42,8 @@ class ServiceHost {
   // Registers a gRPC service; call before Start(). The service must outlive the host.
   void AddGrpcService(grpc::Service* service) { grpc_services_.push_back(service); }
   // Serves extra HTTP routes on the admin port besides /healthz, /readyz and /metrics.
-  void SetHttpHandler(HttpHandler handler) { http_handler_ = std::move(handler); }
+  void SetHttpHandler(HttpHandler handler) { http_handler_ = ToAsyncHandler(std::move(handler)); }
+  void SetHttpHandler(AsyncHttpHandler handler) { http_handler_ = std::move(handler); }
 
   // Starts the admin HTTP server and the gRPC server; fails when a port cannot be bound.
   absl::Status Start();
@@ -64,7 +65,7 @@ class ServiceHost {
   int http_threads_;
   std::chrono::milliseconds drain_timeout_;
   std::vector<grpc::Service*> grpc_services_;
-  HttpHandler http_handler_;
+  AsyncHttpHandler http_handler_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HttpServer> http_server_;
   int grpc_port_ = 0;
