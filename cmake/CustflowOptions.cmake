@@ -26,6 +26,17 @@ if(CUSTFLOW_FRAME_POINTERS)
   add_compile_options(-fno-omit-frame-pointer)
 endif()
 
+# custflow_add_service(NAME binary SOURCES ... LIBS ...): a service executable, linked with
+# jemalloc unless the sanitizers are on (they bring their own allocator).
+function(custflow_add_service)
+  cmake_parse_arguments(S "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${S_NAME} ${S_SOURCES})
+  target_link_libraries(${S_NAME} PRIVATE ${S_LIBS} custflow_warnings)
+  if(JEMALLOC_LIBRARY AND NOT CUSTFLOW_SANITIZE)
+    target_link_libraries(${S_NAME} PRIVATE ${JEMALLOC_LIBRARY})
+  endif()
+endfunction()
+
 # custflow_add_test(NAME name SOURCES ... LIBS ... LABELS unit|integration|e2e [TIMEOUT s])
 # One GoogleTest binary registered as one ctest test, so labels stay easy to read.
 function(custflow_add_test)

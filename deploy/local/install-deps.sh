@@ -9,7 +9,7 @@ packages=(
   librdkafka-dev kcat
   libhiredis-dev redis-server redis-tools
   libcurl4-openssl-dev clickhouse-server clickhouse-client
-  libgtest-dev libgmock-dev nlohmann-json3-dev libboost-dev libphonenumber-dev
+  libgtest-dev libgmock-dev nlohmann-json3-dev libboost-dev libjemalloc-dev libphonenumber-dev
   curl procps
 )
 

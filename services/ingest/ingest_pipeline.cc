@@ -1,8 +1,9 @@
 #include "services/ingest/ingest_pipeline.h"
 
 #include <google/protobuf/util/time_util.h>
-
 #include <grpcpp/support/status.h>
+
+#include <algorithm>
 
 #include "custflow/core/log.h"
 
@@ -43,7 +44,50 @@ IngestPipeline::IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, I
       in_flight_gauge_(metrics.GetGauge("custflow_ingest_in_flight", "Events accepted but not yet durable.")),
       ack_latency_(metrics.GetHistogram("custflow_ingest_ack_seconds",
                                         "Time from receipt to the broker-confirmed answer, per event.",
-                                        core::LatencyBuckets())) {}
+                                        core::LatencyBuckets())),
+      dedupe_writer_([this] { RunDedupeWriter(); }) {}
+
+IngestPipeline::~IngestPipeline() {
+  {
+    std::lock_guard lock(dedupe_mutex_);
+    stopping_ = true;
+  }
+  dedupe_changed_.notify_all();
+  dedupe_writer_.join();
+}
+
+void IngestPipeline::RunDedupeWriter() {
+  std::unique_lock lock(dedupe_mutex_);
+  while (true) {
+    dedupe_changed_.wait(lock, [this] { return stopping_ || !finished_.empty(); });
+    if (finished_.empty()) return;
+    std::vector<std::shared_ptr<Batch>> batches = std::move(finished_);
+    finished_.clear();
+    lock.unlock();
+    std::vector<std::pair<std::string, std::string>> confirm;
+    std::vector<std::string> release;
+    for (const auto& batch : batches) {
+      for (size_t i = 0; i < batch->results.size(); ++i) {
+        if (!batch->sent[i]) continue;
+        if (batch->results[i].code() == grpc::StatusCode::OK) {
+          confirm.emplace_back(batch->results[i].event_id(), batch->results[i].customer_id());
+        } else {
+          release.push_back(batch->results[i].event_id());
+        }
+      }
+    }
+    // The events are durable either way; a lost confirmation only shortens dedupe to the
+    // claim timeout.
+    if (absl::Status status = dedupe_.Confirm(confirm, options_.dedupe_window); !status.ok()) {
+      core::LogWarn("dedupe confirmation failed", {{"error", status.ToString()}, {"events", confirm.size()}});
+    }
+    if (absl::Status status = dedupe_.Release(release); !status.ok()) {
+      core::LogWarn("dedupe release failed", {{"error", status.ToString()}, {"events", release.size()}});
+    }
+    for (const auto& batch : batches) Answer(*batch);
+    lock.lock();
+  }
+}
 
 void IngestPipeline::Submit(std::vector<v1::Interaction> events, bool indexed_paths, Done done) {
   auto batch = std::make_shared<Batch>();
@@ -81,10 +125,10 @@ void IngestPipeline::Submit(std::vector<v1::Interaction> events, bool indexed_pa
                std::to_string(options_.max_in_flight) + "); retry later with the same event ids");
       overloaded_.Increment();
     }
-    Finish(*batch);
+    Finish(batch);
     return;
   }
-  if (valid == 0 || !Publish(batch)) Finish(*batch);
+  if (valid == 0 || !Publish(batch)) Finish(batch);
 }
 
 bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
@@ -133,8 +177,11 @@ bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
     *event.mutable_received_at() = received_at;
     result.set_customer_id((*customer_ids)[j]);
     batch->sent[i] = true;
+    // The producer copies the bytes, so one buffer per thread serves every event.
+    thread_local std::string serialized;
+    event.SerializeToString(&serialized);
     absl::Status queued = producer_.Send(
-        options_.topic, result.customer_id(), event.SerializeAsString(),
+        options_.topic, result.customer_id(), serialized,
         [this, batch, i](absl::StatusOr<kafka::DeliveryReport> report) { OnDelivered(batch, i, std::move(report)); });
     if (!queued.ok()) {
       Fail(result, queued.code() == absl::StatusCode::kResourceExhausted ? grpc::StatusCode::RESOURCE_EXHAUSTED
@@ -144,7 +191,7 @@ bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
       --batch->remaining;
     }
   }
-  if (--batch->remaining == 0) Finish(*batch);
+  if (--batch->remaining == 0) Finish(batch);
   return true;
 }
 
@@ -160,28 +207,22 @@ void IngestPipeline::OnDelivered(const std::shared_ptr<Batch>& batch, size_t ind
              "; retry with the same event id");
     unavailable_.Increment();
   }
-  if (--batch->remaining == 0) Finish(*batch);
+  if (--batch->remaining == 0) Finish(batch);
 }
 
-void IngestPipeline::Finish(Batch& batch) {
-  std::vector<std::pair<std::string, std::string>> confirmed;
-  std::vector<std::string> released;
-  for (size_t i = 0; i < batch.results.size(); ++i) {
-    if (!batch.sent[i]) continue;
-    if (batch.results[i].code() == grpc::StatusCode::OK) {
-      confirmed.emplace_back(batch.results[i].event_id(), batch.results[i].customer_id());
-    } else {
-      released.push_back(batch.results[i].event_id());
-    }
+void IngestPipeline::Finish(const std::shared_ptr<Batch>& batch) {
+  if (std::find(batch->sent.begin(), batch->sent.end(), true) == batch->sent.end()) {
+    Answer(*batch);
+    return;
   }
-  // The events are durable either way; a lost confirmation only shortens dedupe to the
-  // claim timeout.
-  if (absl::Status status = dedupe_.Confirm(confirmed, options_.dedupe_window); !status.ok()) {
-    core::LogWarn("dedupe confirmation failed", {{"error", status.ToString()}, {"events", confirmed.size()}});
+  {
+    std::lock_guard lock(dedupe_mutex_);
+    finished_.push_back(batch);
   }
-  if (absl::Status status = dedupe_.Release(released); !status.ok()) {
-    core::LogWarn("dedupe release failed", {{"error", status.ToString()}, {"events", released.size()}});
-  }
+  dedupe_changed_.notify_one();
+}
+
+void IngestPipeline::Answer(Batch& batch) {
   in_flight_.fetch_sub(batch.in_flight, std::memory_order_relaxed);
   in_flight_gauge_.Add(-static_cast<int64_t>(batch.in_flight));
   std::move(batch.done)(std::move(batch.results));

@@ -6,9 +6,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "custflow/core/metrics.h"
@@ -37,6 +41,8 @@ class IngestPipeline final : public EventSubmitter {
  public:
   IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, IdentityResolver& identities,
                  core::MetricsRegistry& metrics, PipelineOptions options);
+  // Writes the dedupe confirmations still queued, then stops.
+  ~IngestPipeline() override;
 
   void Submit(std::vector<v1::Interaction> events, bool indexed_paths, Done done) override;
 
@@ -47,13 +53,23 @@ class IngestPipeline final : public EventSubmitter {
   // Resolves, claims and sends the valid events of `batch`; false when none was sent.
   bool Publish(const std::shared_ptr<Batch>& batch);
   void OnDelivered(const std::shared_ptr<Batch>& batch, size_t index, absl::StatusOr<kafka::DeliveryReport> report);
-  void Finish(Batch& batch);
+  // Records the batch's dedupe outcome (on the dedupe writer) and then answers it, so
+  // that a retry after the answer is always recognized.
+  void Finish(const std::shared_ptr<Batch>& batch);
+  void Answer(Batch& batch);
+  // Confirms and releases dedupe claims off the delivery thread, many batches per round
+  // trip, so a slow Redis never holds up delivery reports.
+  void RunDedupeWriter();
 
   kafka::Producer& producer_;
   DedupeStore& dedupe_;
   IdentityResolver& identities_;
   PipelineOptions options_;
   std::atomic<size_t> in_flight_{0};
+  std::mutex dedupe_mutex_;
+  std::condition_variable dedupe_changed_;
+  std::vector<std::shared_ptr<Batch>> finished_;
+  bool stopping_ = false;
   core::Counter& accepted_;
   core::Counter& duplicates_;
   core::Counter& invalid_;
@@ -61,6 +77,7 @@ class IngestPipeline final : public EventSubmitter {
   core::Counter& unavailable_;
   core::Gauge& in_flight_gauge_;
   core::Histogram& ack_latency_;
+  std::thread dedupe_writer_;  // last: starts after everything it uses
 };
 
 }  // namespace custflow::ingest

@@ -14,6 +14,7 @@ batch=${BATCH:-500}
 concurrency=${CONCURRENCY:-4}
 latency_rate=${LATENCY_RATE:-5000}
 latency_seconds=${LATENCY_SECONDS:-10}
+latency_batch=${LATENCY_BATCH:-10}
 loadgen=$build_dir/tools/loadgen/custflow-loadgen
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/custflow-bench-XXXXXX")
@@ -63,11 +64,14 @@ stream=$("$loadgen" --mode stream --target "127.0.0.1:$grpc_port" --events "$eve
   --batch "$batch" --concurrency "$concurrency" --seed 7 --run stream | result)
 batch_line=$("$loadgen" --mode batch --target "127.0.0.1:$grpc_port" --events "$events" --rate 0 \
   --batch "$batch" --concurrency "$concurrency" --seed 8 --run batch | result)
+http_line=$("$loadgen" --mode http --url "http://127.0.0.1:$http_port/v1/events" --events "$events" --rate 0 \
+  --batch "$batch" --concurrency "$concurrency" --seed 10 --run http | result)
 latency=$("$loadgen" --mode stream --target "127.0.0.1:$grpc_port" --rate "$latency_rate" \
-  --duration "$latency_seconds" --batch 1 --concurrency 1 --seed 9 --run latency | result)
+  --duration "$latency_seconds" --batch "$latency_batch" --concurrency 1 --seed 9 --run latency | result)
 
 stream_rate=$(echo "$stream" | field rate)
 batch_rate=$(echo "$batch_line" | field rate)
+http_rate=$(echo "$http_line" | field rate)
 printf '\ningest benchmark: %d events (%d bytes as JSON lines), %s, %d cores\n' \
   "$events" "$bytes" "$(uname -m)" "$(nproc)"
 printf '%-34s %12s %8s\n' "path" "events/s" "vs kcat"
@@ -76,7 +80,10 @@ printf '%-34s %12.0f %8.2f\n' "ingest StreamEvents (batch $batch x$concurrency)"
   "$(calc "$stream_rate / $kcat_rate")"
 printf '%-34s %12.0f %8.2f\n' "ingest PublishBatch (batch $batch x$concurrency)" "$batch_rate" \
   "$(calc "$batch_rate / $kcat_rate")"
-printf '\nack latency at %s events/s for %s s (one event per stream message):\n' "$latency_rate" "$latency_seconds"
+printf '%-34s %12.0f %8.2f\n' "ingest HTTP POST (batch $batch x$concurrency)" "$http_rate" \
+  "$(calc "$http_rate / $kcat_rate")"
+printf '\nack latency at %s events/s for %s s (%s events per stream message):\n' "$latency_rate" "$latency_seconds" "$latency_batch"
 echo "  $latency"
 echo "  stream run: $stream"
 echo "  batch run:  $batch_line"
+echo "  http run:   $http_line"

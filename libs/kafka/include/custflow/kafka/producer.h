@@ -29,7 +29,7 @@ class Producer {
   virtual ~Producer() = default;
 
   // Queues `value` for `topic`; the partition follows from `key` (an empty key picks
-  // any partition). When OK is returned, `on_delivery` later runs exactly once: with the
+  // any partition). Key and value are copied before Send returns. When OK is returned, `on_delivery` later runs exactly once: with the
   // partition and offset only after the broker confirmed the message (acks=all), or with
   // the error that ended its delivery, e.g. DEADLINE_EXCEEDED when the delivery timeout
   // passed, UNAVAILABLE, or CANCELLED when the producer shut down first.
