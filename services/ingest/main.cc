@@ -4,7 +4,7 @@
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
-#include "custflow/redis/hiredis_client.h"
+#include "custflow/runtime/runtime.h"
 #include "absl/strings/str_split.h"
 #include "services/ingest/dedupe_store.h"
 #include "services/ingest/http_ingest.h"
@@ -45,12 +45,7 @@ int main(int argc, char** argv) {
       config.Int("MAX_REQUEST_BYTES", 1 << 20, "Largest HTTP request body accepted by POST /v1/events."));
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
-  redis::HiredisOptions redis_options;
-  if (!core::SplitHostPort(redis_address, redis_options.host, redis_options.port)) {
-    core::LogError("REDIS_ADDRESS is not host:port", {{"value", redis_address}});
-    return 2;
-  }
-  auto redis = redis::HiredisClient::Create(redis_options);
+  auto redis = runtime::ConnectRedis(redis_address, 4);
   if (!redis.ok()) {
     core::LogError("cannot reach Redis", {{"error", redis.status().ToString()}});
     return 1;
@@ -67,10 +62,7 @@ int main(int argc, char** argv) {
   host.AddGrpcService(&service);
   ingest::HttpIngest http(pipeline, http_options);
   host.SetHttpHandler(http.Handler());
-  host.health().AddReadinessCheck("redis", [&] {
-    auto reply = (*redis)->Command({"PING"});
-    return reply.ok() ? absl::OkStatus() : reply.status();
-  });
+  host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
   if (absl::Status started = host.Start(); !started.ok()) {
     core::LogError("cannot start", {{"error", started.ToString()}});
     return 1;

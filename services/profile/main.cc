@@ -1,7 +1,5 @@
 // custflow-profile: applies interactions and commands to live profiles in Redis and
 // serves them over gRPC.
-#include <thread>
-
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
@@ -9,7 +7,7 @@
 #include "custflow/kafka/consume_loop.h"
 #include "custflow/kafka/kafka_consumer.h"
 #include "custflow/kafka/kafka_producer.h"
-#include "custflow/redis/hiredis_client.h"
+#include "custflow/runtime/runtime.h"
 #include "services/profile/profile_applier.h"
 #include "services/profile/profile_service.h"
 
@@ -23,13 +21,7 @@ int main(int argc, char** argv) {
   int redis_pool = static_cast<int>(config.Int("REDIS_POOL", 16, "Redis connections for gRPC reads."));
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
-  redis::HiredisOptions redis_options;
-  redis_options.pool_size = redis_pool;
-  if (!core::SplitHostPort(redis_address, redis_options.host, redis_options.port)) {
-    core::LogError("REDIS_ADDRESS is not host:port", {{"value", redis_address}});
-    return 2;
-  }
-  auto redis = redis::HiredisClient::Create(redis_options);
+  auto redis = runtime::ConnectRedis(redis_address, redis_pool);
   if (!redis.ok()) {
     core::LogError("cannot reach Redis", {{"error", redis.status().ToString()}});
     return 1;
@@ -49,10 +41,7 @@ int main(int argc, char** argv) {
                                    domain::kDeadLetterTopic});
   profile::ProfileService service(store, **producer, {domain::kCommandsTopic});
   host.AddGrpcService(&service);
-  host.health().AddReadinessCheck("redis", [&] {
-    auto reply = (*redis)->Command({"PING"});
-    return reply.ok() ? absl::OkStatus() : reply.status();
-  });
+  host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
 
   kafka::ConsumerOptions consumer_options;
   consumer_options.bootstrap_servers = brokers;
@@ -67,24 +56,6 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  if (absl::Status started = host.Start(); !started.ok()) {
-    core::LogError("cannot start", {{"error", started.ToString()}});
-    return 1;
-  }
-
-  std::thread apply_thread([&] {
-    absl::Status ended = kafka::RunConsumeLoop(
-        **consumer, {}, [&](std::span<const kafka::Message> batch) { return applier.Apply(batch); },
-        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
-        [](const absl::Status& error) { core::LogWarn("apply retry", {{"error", error.ToString()}}); });
-    if (!ended.ok()) {
-      core::LogError("consumer failed", {{"error", ended.ToString()}});
-      host.shutdown().Trigger();
-    }
-    (void)(*consumer)->Close();
-  });
-  host.shutdown().Wait();
-  apply_thread.join();
-  host.Drain();
-  return 0;
+  return runtime::ServeWithConsumer(host, **consumer, {},
+                                    [&](std::span<const kafka::Message> batch) { return applier.Apply(batch); });
 }

@@ -1,14 +1,12 @@
 // custflow-reporting: the ClickHouse sink (interactions and profile snapshots, exactly
 // once) and the reporting API.
-#include <thread>
-
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
-#include "custflow/kafka/consume_loop.h"
 #include "custflow/kafka/kafka_consumer.h"
+#include "custflow/runtime/runtime.h"
 #include "services/reporting/clickhouse_sink.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/schema.h"
@@ -52,23 +50,6 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  if (absl::Status started = host.Start(); !started.ok()) {
-    core::LogError("cannot start", {{"error", started.ToString()}});
-    return 1;
-  }
-  std::thread sink_thread([&] {
-    absl::Status ended = kafka::RunConsumeLoop(
-        **consumer, loop_options, [&](std::span<const kafka::Message> batch) { return sink.Write(batch); },
-        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
-        [](const absl::Status& error) { core::LogWarn("sink retry", {{"error", error.ToString()}}); });
-    if (!ended.ok()) {
-      core::LogError("consumer failed", {{"error", ended.ToString()}});
-      host.shutdown().Trigger();
-    }
-    (void)(*consumer)->Close();
-  });
-  host.shutdown().Wait();
-  sink_thread.join();
-  host.Drain();
-  return 0;
+  return runtime::ServeWithConsumer(host, **consumer, loop_options,
+                                    [&](std::span<const kafka::Message> batch) { return sink.Write(batch); });
 }

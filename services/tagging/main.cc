@@ -1,14 +1,12 @@
 // custflow-tagging: evaluates the tag rules on every profile snapshot and publishes
 // set-tags commands; serves the rules over gRPC.
-#include <thread>
-
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
-#include "custflow/kafka/consume_loop.h"
 #include "custflow/kafka/kafka_consumer.h"
 #include "custflow/kafka/kafka_producer.h"
+#include "custflow/runtime/runtime.h"
 #include "services/tagging/tagger.h"
 
 int main(int argc, char** argv) {
@@ -41,23 +39,6 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  if (absl::Status started = host.Start(); !started.ok()) {
-    core::LogError("cannot start", {{"error", started.ToString()}});
-    return 1;
-  }
-  std::thread tag_thread([&] {
-    absl::Status ended = kafka::RunConsumeLoop(
-        **consumer, {}, [&](std::span<const kafka::Message> batch) { return tagger.Handle(batch); },
-        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
-        [](const absl::Status& error) { core::LogWarn("tagging retry", {{"error", error.ToString()}}); });
-    if (!ended.ok()) {
-      core::LogError("consumer failed", {{"error", ended.ToString()}});
-      host.shutdown().Trigger();
-    }
-    (void)(*consumer)->Close();
-  });
-  host.shutdown().Wait();
-  tag_thread.join();
-  host.Drain();
-  return 0;
+  return runtime::ServeWithConsumer(host, **consumer, {},
+                                    [&](std::span<const kafka::Message> batch) { return tagger.Handle(batch); });
 }

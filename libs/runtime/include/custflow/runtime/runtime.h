@@ -1,0 +1,32 @@
+// Start-up and run-loop wiring the service mains share: connecting Redis from a
+// host:port setting, and running a Kafka consumer loop beside the gRPC server until
+// SIGTERM.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "custflow/core/service_host.h"
+#include "custflow/kafka/consume_loop.h"
+#include "custflow/kafka/consumer.h"
+#include "custflow/redis/redis_client.h"
+
+namespace custflow::runtime {
+
+// A Redis client for "host:port"; INVALID_ARGUMENT for a malformed address,
+// UNAVAILABLE when Redis cannot be reached.
+absl::StatusOr<std::unique_ptr<redis::RedisClient>> ConnectRedis(const std::string& address, int pool_size);
+
+// A readiness check that PINGs Redis.
+core::Health::Check RedisReadiness(redis::RedisClient& redis);
+
+// Starts the host, runs `handle` over `consumer` on its own thread until shutdown is
+// requested (or the consumer fails, which requests it), then closes the consumer and
+// drains the host. Returns main's exit code.
+int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer, const kafka::ConsumeLoopOptions& options,
+                      const std::function<absl::Status(std::span<const kafka::Message>)>& handle);
+
+}  // namespace custflow::runtime

@@ -1,0 +1,53 @@
+#include "custflow/runtime/runtime.h"
+
+#include <thread>
+
+#include "custflow/core/log.h"
+#include "custflow/redis/hiredis_client.h"
+
+namespace custflow::runtime {
+
+absl::StatusOr<std::unique_ptr<redis::RedisClient>> ConnectRedis(const std::string& address, int pool_size) {
+  redis::HiredisOptions options;
+  options.pool_size = pool_size;
+  if (!core::SplitHostPort(address, options.host, options.port)) {
+    return absl::InvalidArgumentError("Redis address '" + address + "' is not host:port");
+  }
+  return redis::HiredisClient::Create(options);
+}
+
+core::Health::Check RedisReadiness(redis::RedisClient& redis) {
+  return [&redis] {
+    absl::StatusOr<redis::Reply> reply = redis.Command({"PING"});
+    if (!reply.ok()) return reply.status();
+    return reply->ToStatus();
+  };
+}
+
+int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer, const kafka::ConsumeLoopOptions& options,
+                      const std::function<absl::Status(std::span<const kafka::Message>)>& handle) {
+  if (absl::Status started = host.Start(); !started.ok()) {
+    core::LogError("cannot start", {{"error", started.ToString()}});
+    return 1;
+  }
+  int exit_code = 0;
+  std::thread consume([&] {
+    absl::Status ended = kafka::RunConsumeLoop(
+        consumer, options, handle, [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
+        [](const absl::Status& error) { core::LogWarn("batch not stored yet; retrying", {{"error", error.ToString()}}); });
+    if (!ended.ok()) {
+      core::LogError("consumer failed", {{"error", ended.ToString()}});
+      exit_code = 1;
+      host.shutdown().Trigger();
+    }
+    if (absl::Status closed = consumer.Close(); !closed.ok()) {
+      core::LogWarn("consumer did not leave its group cleanly", {{"error", closed.ToString()}});
+    }
+  });
+  host.shutdown().Wait();
+  consume.join();
+  host.Drain();
+  return exit_code;
+}
+
+}  // namespace custflow::runtime
