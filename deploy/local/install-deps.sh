@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler golang-github-gogo-googleapis-dev
   librdkafka-dev kcat
   libhiredis-dev redis-server redis-tools
   libcurl4-openssl-dev clickhouse-server clickhouse-client

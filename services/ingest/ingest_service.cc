@@ -1,5 +1,8 @@
 #include "services/ingest/ingest_service.h"
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -8,12 +11,6 @@
 
 namespace custflow::ingest {
 namespace {
-
-std::string Describe(const v1::EventResult& result) {
-  std::string text = result.message();
-  for (const v1::FieldViolation& v : result.violations()) text += "; " + v.field() + ": " + v.description();
-  return text;
-}
 
 grpc::Status TooManyEvents(size_t got, size_t limit) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "events: at most " + std::to_string(limit) +
@@ -33,6 +30,23 @@ struct StreamState {
 
 }  // namespace
 
+grpc::Status StatusForResult(const v1::EventResult& result) {
+  std::string message = result.message();
+  for (const v1::FieldViolation& v : result.violations()) message += "; " + v.field() + ": " + v.description();
+  if (result.violations().empty()) return grpc::Status(static_cast<grpc::StatusCode>(result.code()), message);
+  google::rpc::BadRequest bad_request;
+  for (const v1::FieldViolation& v : result.violations()) {
+    google::rpc::BadRequest::FieldViolation& out = *bad_request.add_field_violations();
+    out.set_field(v.field());
+    out.set_description(v.description());
+  }
+  google::rpc::Status details;
+  details.set_code(result.code());
+  details.set_message(message);
+  details.add_details()->PackFrom(bad_request);
+  return grpc::Status(static_cast<grpc::StatusCode>(result.code()), message, details.SerializeAsString());
+}
+
 IngestService::IngestService(EventSubmitter& submitter, IngestServiceOptions options)
     : submitter_(submitter), options_(options) {}
 
@@ -49,7 +63,7 @@ grpc::Status IngestService::Publish(grpc::ServerContext*, const v1::PublishReque
   std::vector<v1::Interaction> events = {request->event()};
   v1::EventResult result = std::move(SubmitAndWait(std::move(events), false)[0]);
   if (result.code() != grpc::StatusCode::OK) {
-    return grpc::Status(static_cast<grpc::StatusCode>(result.code()), Describe(result));
+    return StatusForResult(result);
   }
   *response->mutable_result() = std::move(result);
   return grpc::Status::OK;

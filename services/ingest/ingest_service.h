@@ -17,6 +17,10 @@ struct IngestServiceOptions {
   size_t max_stream_in_flight = 10'000;
 };
 
+// The gRPC status for a failed event: its code and message, and for invalid events a
+// google.rpc.BadRequest detail with one field violation per problem.
+grpc::Status StatusForResult(const v1::EventResult& result);
+
 class IngestService final : public v1::IngestService::Service {
  public:
   IngestService(EventSubmitter& submitter, IngestServiceOptions options);
