@@ -11,7 +11,6 @@
 
 #include "absl/status/statusor.h"
 #include "custflow/redis/redis_client.h"
-#include "custflow/redis/script.h"
 
 namespace custflow::ingest {
 
@@ -41,7 +40,7 @@ class DedupeStore {
 // Keys "cf:event:<event id>": empty while claimed, the customer id once confirmed.
 class RedisDedupeStore final : public DedupeStore {
  public:
-  explicit RedisDedupeStore(redis::RedisClient& redis);
+  explicit RedisDedupeStore(redis::RedisClient& redis) : redis_(redis) {}
 
   absl::StatusOr<std::vector<Claim>> ClaimIds(const std::vector<std::string>& event_ids,
                                               std::chrono::milliseconds claim_timeout) override;
@@ -51,7 +50,6 @@ class RedisDedupeStore final : public DedupeStore {
 
  private:
   redis::RedisClient& redis_;
-  redis::Script claim_script_;
 };
 
 }  // namespace custflow::ingest
