@@ -45,15 +45,35 @@ IngestPipeline::IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, I
       ack_latency_(metrics.GetHistogram("custflow_ingest_ack_seconds",
                                         "Time from receipt to the broker-confirmed answer, per event.",
                                         core::LatencyBuckets())),
-      dedupe_writer_([this] { RunDedupeWriter(); }) {}
+      dedupe_writer_([this] { RunDedupeWriter(); }),
+      publisher_([this] { RunPublisher(); }) {}
 
 IngestPipeline::~IngestPipeline() {
+  {
+    std::lock_guard lock(publish_mutex_);
+    publisher_stopping_ = true;
+  }
+  publish_changed_.notify_all();
+  publisher_.join();
   {
     std::lock_guard lock(dedupe_mutex_);
     stopping_ = true;
   }
   dedupe_changed_.notify_all();
   dedupe_writer_.join();
+}
+
+void IngestPipeline::RunPublisher() {
+  std::unique_lock lock(publish_mutex_);
+  while (true) {
+    publish_changed_.wait(lock, [this] { return publisher_stopping_ || !to_publish_.empty(); });
+    if (to_publish_.empty()) return;
+    std::vector<std::shared_ptr<Batch>> batches = std::move(to_publish_);
+    to_publish_.clear();
+    lock.unlock();
+    Publish(batches);
+    lock.lock();
+  }
 }
 
 void IngestPipeline::RunDedupeWriter() {
@@ -128,27 +148,41 @@ void IngestPipeline::Submit(std::vector<v1::Interaction> events, bool indexed_pa
     Finish(batch);
     return;
   }
-  if (valid == 0 || !Publish(batch)) Finish(batch);
+  if (valid == 0) {
+    Finish(batch);
+    return;
+  }
+  {
+    std::lock_guard lock(publish_mutex_);
+    to_publish_.push_back(std::move(batch));
+  }
+  publish_changed_.notify_one();
 }
 
-bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
-  std::vector<size_t> valid;
+void IngestPipeline::Publish(const std::vector<std::shared_ptr<Batch>>& batches) {
+  struct Position {
+    std::shared_ptr<Batch> batch;
+    size_t index;
+  };
+  std::vector<Position> valid;
   std::vector<const v1::CustomerRef*> refs;
   std::vector<std::string> event_ids;
-  for (size_t i = 0; i < batch->events.size(); ++i) {
-    if (batch->results[i].code() != grpc::StatusCode::OK) continue;
-    valid.push_back(i);
-    refs.push_back(&batch->events[i].customer());
-    event_ids.push_back(batch->events[i].event_id());
+  for (const auto& batch : batches) {
+    for (size_t i = 0; i < batch->events.size(); ++i) {
+      if (batch->results[i].code() != grpc::StatusCode::OK) continue;
+      valid.push_back({batch, i});
+      refs.push_back(&batch->events[i].customer());
+      event_ids.push_back(batch->events[i].event_id());
+    }
   }
   auto unavailable = [&](const absl::Status& status, const char* what) {
     core::LogWarn(what, {{"error", status.ToString()}});
-    for (size_t i : valid) {
-      Fail(batch->results[i], grpc::StatusCode::UNAVAILABLE,
+    for (const Position& at : valid) {
+      Fail(at.batch->results[at.index], grpc::StatusCode::UNAVAILABLE,
            std::string(what) + ": " + std::string(status.message()) + "; retry with the same event ids");
       unavailable_.Increment();
     }
-    return false;
+    for (const auto& batch : batches) Finish(batch);
   };
   absl::StatusOr<std::vector<std::string>> customer_ids = identities_.Resolve(refs);
   if (!customer_ids.ok()) return unavailable(customer_ids.status(), "identity index unavailable");
@@ -156,11 +190,12 @@ bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
   if (!claims.ok()) return unavailable(claims.status(), "dedupe store unavailable");
 
   auto received_at = google::protobuf::util::TimeUtil::GetCurrentTime();
-  batch->remaining = valid.size() + 1;  // +1 until every Send was issued
+  for (const auto& batch : batches) batch->remaining = 1;  // held until every Send was issued
   for (size_t j = 0; j < valid.size(); ++j) {
-    size_t i = valid[j];
-    v1::Interaction& event = batch->events[i];
-    v1::EventResult& result = batch->results[i];
+    Batch& batch = *valid[j].batch;
+    size_t i = valid[j].index;
+    v1::Interaction& event = batch.events[i];
+    v1::EventResult& result = batch.results[i];
     const DedupeStore::Claim& claim = (*claims)[j];
     if (claim.state != DedupeStore::ClaimState::kClaimed) {
       if (claim.state == DedupeStore::ClaimState::kDuplicate) {
@@ -170,29 +205,32 @@ bool IngestPipeline::Publish(const std::shared_ptr<Batch>& batch) {
       } else {
         Fail(result, grpc::StatusCode::ABORTED, "this event id is being published by another request; retry");
       }
-      --batch->remaining;
       continue;
     }
     event.mutable_customer()->set_customer_id((*customer_ids)[j]);
     *event.mutable_received_at() = received_at;
     result.set_customer_id((*customer_ids)[j]);
-    batch->sent[i] = true;
+    batch.sent[i] = true;
+    ++batch.remaining;
     // The producer copies the bytes, so one buffer per thread serves every event.
     thread_local std::string serialized;
     event.SerializeToString(&serialized);
     absl::Status queued = producer_.Send(
         options_.topic, result.customer_id(), serialized,
-        [this, batch, i](absl::StatusOr<kafka::DeliveryReport> report) { OnDelivered(batch, i, std::move(report)); });
+        [this, owner = valid[j].batch, i](absl::StatusOr<kafka::DeliveryReport> report) {
+          OnDelivered(owner, i, std::move(report));
+        });
     if (!queued.ok()) {
       Fail(result, queued.code() == absl::StatusCode::kResourceExhausted ? grpc::StatusCode::RESOURCE_EXHAUSTED
                                                                        : grpc::StatusCode::UNAVAILABLE,
            "not queued for Kafka: " + std::string(queued.message()));
       overloaded_.Increment();
-      --batch->remaining;
+      --batch.remaining;
     }
   }
-  if (--batch->remaining == 0) Finish(batch);
-  return true;
+  for (const auto& batch : batches) {
+    if (--batch->remaining == 0) Finish(batch);
+  }
 }
 
 void IngestPipeline::OnDelivered(const std::shared_ptr<Batch>& batch, size_t index,

@@ -41,7 +41,8 @@ class IngestPipeline final : public EventSubmitter {
  public:
   IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, IdentityResolver& identities,
                  core::MetricsRegistry& metrics, PipelineOptions options);
-  // Writes the dedupe confirmations still queued, then stops.
+  // Publishes what was submitted, writes the dedupe confirmations still queued, then
+  // stops. Deliveries still pending must have been flushed before.
   ~IngestPipeline() override;
 
   void Submit(std::vector<v1::Interaction> events, bool indexed_paths, Done done) override;
@@ -50,8 +51,12 @@ class IngestPipeline final : public EventSubmitter {
 
  private:
   struct Batch;
-  // Resolves, claims and sends the valid events of `batch`; false when none was sent.
-  bool Publish(const std::shared_ptr<Batch>& batch);
+  // Takes the batches submitted meanwhile and publishes them together, so that many
+  // small requests (web beacons, one-event stream messages) share one identity lookup
+  // and one dedupe round trip.
+  void RunPublisher();
+  // Resolves, claims and sends the valid events of `batches`.
+  void Publish(const std::vector<std::shared_ptr<Batch>>& batches);
   void OnDelivered(const std::shared_ptr<Batch>& batch, size_t index, absl::StatusOr<kafka::DeliveryReport> report);
   // Records the batch's dedupe outcome (on the dedupe writer) and then answers it, so
   // that a retry after the answer is always recognized.
@@ -66,6 +71,10 @@ class IngestPipeline final : public EventSubmitter {
   IdentityResolver& identities_;
   PipelineOptions options_;
   std::atomic<size_t> in_flight_{0};
+  std::mutex publish_mutex_;
+  std::condition_variable publish_changed_;
+  std::vector<std::shared_ptr<Batch>> to_publish_;
+  bool publisher_stopping_ = false;
   std::mutex dedupe_mutex_;
   std::condition_variable dedupe_changed_;
   std::vector<std::shared_ptr<Batch>> finished_;
@@ -77,7 +86,9 @@ class IngestPipeline final : public EventSubmitter {
   core::Counter& unavailable_;
   core::Gauge& in_flight_gauge_;
   core::Histogram& ack_latency_;
-  std::thread dedupe_writer_;  // last: starts after everything it uses
+  // Last: they start after everything they use. The publisher feeds the dedupe writer.
+  std::thread dedupe_writer_;
+  std::thread publisher_;
 };
 
 }  // namespace custflow::ingest
