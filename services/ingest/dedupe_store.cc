@@ -15,8 +15,8 @@ absl::Status CheckReplies(const absl::StatusOr<std::vector<redis::Reply>>& repli
 
 }  // namespace
 
-absl::StatusOr<std::vector<DedupeStore::Claim>> RedisDedupeStore::ClaimIds(const std::vector<std::string>& event_ids,
-                                                                           std::chrono::milliseconds claim_timeout) {
+absl::StatusOr<std::vector<DedupeStore::Claim>> RedisDedupeStore::ClaimIds(
+    const std::vector<std::string>& event_ids, std::chrono::milliseconds claim_timeout) {
   // One pipelined SET NX per id (plain commands cost Redis a fraction of a Lua loop),
   // then one GET per id already taken, to tell a confirmed event from one in flight.
   std::vector<Claim> claims(event_ids.size());

@@ -28,8 +28,8 @@ absl::StatusOr<std::vector<std::string>> RedisIdentityResolver::Resolve(
   if (reply->is_error()) return reply->ToStatus();
   for (size_t j = 0; j < lookups.size(); ++j) {
     const redis::Reply& found = reply->elements()[j];
-    ids[lookups[j]] = found.is_string() && !found.str().empty() ? found.str()
-                                                                 : domain::DeriveCustomerId(identities[j]);
+    ids[lookups[j]] =
+        found.is_string() && !found.str().empty() ? found.str() : domain::DeriveCustomerId(identities[j]);
   }
   return ids;
 }

@@ -17,7 +17,8 @@ class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
   // One id per reference; every reference has a customer id or an identity (validated).
-  virtual absl::StatusOr<std::vector<std::string>> Resolve(const std::vector<const v1::CustomerRef*>& refs) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> Resolve(
+      const std::vector<const v1::CustomerRef*>& refs) = 0;
 };
 
 class RedisIdentityResolver final : public IdentityResolver {

@@ -35,12 +35,16 @@ IngestPipeline::IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, I
       dedupe_(dedupe),
       identities_(identities),
       options_(std::move(options)),
-      accepted_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "accepted"}})),
-      duplicates_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "duplicate"}})),
-      invalid_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "invalid"}})),
-      overloaded_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "overloaded"}})),
-      unavailable_(
-          metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "unavailable"}})),
+      accepted_(
+          metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "accepted"}})),
+      duplicates_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.",
+                                     {{"result", "duplicate"}})),
+      invalid_(
+          metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.", {{"result", "invalid"}})),
+      overloaded_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.",
+                                     {{"result", "overloaded"}})),
+      unavailable_(metrics.GetCounter("custflow_ingest_events_total", "Events by outcome.",
+                                      {{"result", "unavailable"}})),
       in_flight_gauge_(metrics.GetGauge("custflow_ingest_in_flight", "Events accepted but not yet durable.")),
       ack_latency_(metrics.GetHistogram("custflow_ingest_ack_seconds",
                                         "Time from receipt to the broker-confirmed answer, per event.",
@@ -186,7 +190,8 @@ void IngestPipeline::Publish(const std::vector<std::shared_ptr<Batch>>& batches)
   };
   absl::StatusOr<std::vector<std::string>> customer_ids = identities_.Resolve(refs);
   if (!customer_ids.ok()) return unavailable(customer_ids.status(), "identity index unavailable");
-  absl::StatusOr<std::vector<DedupeStore::Claim>> claims = dedupe_.ClaimIds(event_ids, options_.claim_timeout);
+  absl::StatusOr<std::vector<DedupeStore::Claim>> claims =
+      dedupe_.ClaimIds(event_ids, options_.claim_timeout);
   if (!claims.ok()) return unavailable(claims.status(), "dedupe store unavailable");
 
   auto received_at = google::protobuf::util::TimeUtil::GetCurrentTime();
@@ -215,14 +220,15 @@ void IngestPipeline::Publish(const std::vector<std::shared_ptr<Batch>>& batches)
     // The producer copies the bytes, so one buffer per thread serves every event.
     thread_local std::string serialized;
     event.SerializeToString(&serialized);
-    absl::Status queued = producer_.Send(
-        options_.topic, result.customer_id(), serialized,
-        [this, owner = valid[j].batch, i](absl::StatusOr<kafka::DeliveryReport> report) {
-          OnDelivered(owner, i, std::move(report));
-        });
+    absl::Status queued =
+        producer_.Send(options_.topic, result.customer_id(), serialized,
+                       [this, owner = valid[j].batch, i](absl::StatusOr<kafka::DeliveryReport> report) {
+                         OnDelivered(owner, i, std::move(report));
+                       });
     if (!queued.ok()) {
-      Fail(result, queued.code() == absl::StatusCode::kResourceExhausted ? grpc::StatusCode::RESOURCE_EXHAUSTED
-                                                                       : grpc::StatusCode::UNAVAILABLE,
+      Fail(result,
+           queued.code() == absl::StatusCode::kResourceExhausted ? grpc::StatusCode::RESOURCE_EXHAUSTED
+                                                                 : grpc::StatusCode::UNAVAILABLE,
            "not queued for Kafka: " + std::string(queued.message()));
       overloaded_.Increment();
       --batch.remaining;

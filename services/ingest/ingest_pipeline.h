@@ -57,7 +57,8 @@ class IngestPipeline final : public EventSubmitter {
   void RunPublisher();
   // Resolves, claims and sends the valid events of `batches`.
   void Publish(const std::vector<std::shared_ptr<Batch>>& batches);
-  void OnDelivered(const std::shared_ptr<Batch>& batch, size_t index, absl::StatusOr<kafka::DeliveryReport> report);
+  void OnDelivered(const std::shared_ptr<Batch>& batch, size_t index,
+                   absl::StatusOr<kafka::DeliveryReport> report);
   // Records the batch's dedupe outcome (on the dedupe writer) and then answers it, so
   // that a retry after the answer is always recognized.
   void Finish(const std::shared_ptr<Batch>& batch);

@@ -1,20 +1,21 @@
 #include "services/ingest/ingest_service.h"
 
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-
 #include <condition_variable>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <thread>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
 namespace custflow::ingest {
 namespace {
 
 grpc::Status TooManyEvents(size_t got, size_t limit) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "events: at most " + std::to_string(limit) +
-                                                              " events per request, got " + std::to_string(got));
+  return grpc::Status(
+      grpc::StatusCode::INVALID_ARGUMENT,
+      "events: at most " + std::to_string(limit) + " events per request, got " + std::to_string(got));
 }
 
 // What one stream shares between its reader (the handler), the pipeline's callbacks and
@@ -32,7 +33,8 @@ struct StreamState {
 
 grpc::Status StatusForResult(const v1::EventResult& result) {
   std::string message = result.message();
-  for (const v1::FieldViolation& v : result.violations()) message += "; " + v.field() + ": " + v.description();
+  for (const v1::FieldViolation& v : result.violations())
+    message += "; " + v.field() + ": " + v.description();
   if (result.violations().empty()) return grpc::Status(static_cast<grpc::StatusCode>(result.code()), message);
   google::rpc::BadRequest bad_request;
   for (const v1::FieldViolation& v : result.violations()) {
@@ -50,7 +52,8 @@ grpc::Status StatusForResult(const v1::EventResult& result) {
 IngestService::IngestService(EventSubmitter& submitter, IngestServiceOptions options)
     : submitter_(submitter), options_(options) {}
 
-std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Interaction> events, bool indexed_paths) {
+std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Interaction> events,
+                                                          bool indexed_paths) {
   std::promise<std::vector<v1::EventResult>> promise;
   std::future<std::vector<v1::EventResult>> results = promise.get_future();
   submitter_.Submit(std::move(events), indexed_paths,
@@ -82,12 +85,14 @@ grpc::Status IngestService::PublishBatch(grpc::ServerContext*, const v1::Publish
 }
 
 grpc::Status IngestService::StreamEvents(
-    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) {
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) {
   StreamState state;
   std::thread writer([&] {
     std::unique_lock lock(state.mutex);
     while (true) {
-      state.changed.wait(lock, [&] { return !state.ready.empty() || (state.reading_done && state.outstanding == 0); });
+      state.changed.wait(
+          lock, [&] { return !state.ready.empty() || (state.reading_done && state.outstanding == 0); });
       if (state.ready.empty()) return;
       std::vector<v1::EventResult> results = std::move(state.ready.front());
       state.ready.pop_front();
@@ -114,7 +119,8 @@ grpc::Status IngestService::StreamEvents(
     {
       std::unique_lock lock(state.mutex);
       state.changed.wait(lock, [&] {
-        return state.broken || context->IsCancelled() || state.outstanding + n <= options_.max_stream_in_flight;
+        return state.broken || context->IsCancelled() ||
+               state.outstanding + n <= options_.max_stream_in_flight;
       });
       if (state.broken || context->IsCancelled()) break;
       state.outstanding += n;

@@ -1,11 +1,11 @@
 // custflow-ingest: interaction events in over gRPC, out to Kafka once confirmed.
+#include "absl/strings/str_split.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
 #include "custflow/runtime/runtime.h"
-#include "absl/strings/str_split.h"
 #include "services/ingest/dedupe_store.h"
 #include "services/ingest/http_ingest.h"
 #include "services/ingest/identity_resolver.h"
@@ -17,29 +17,34 @@ int main(int argc, char** argv) {
   core::Config config("ingest");
   core::ServiceHost host("ingest", config);
   kafka::ProducerOptions producer_options;
-  producer_options.bootstrap_servers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
+  producer_options.bootstrap_servers =
+      config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
   producer_options.client_id = "custflow-ingest";
-  producer_options.delivery_timeout = config.Duration(
-      "ACK_TIMEOUT", std::chrono::seconds(10), "How long an event may wait for Kafka before it is answered UNAVAILABLE.");
+  producer_options.delivery_timeout =
+      config.Duration("ACK_TIMEOUT", std::chrono::seconds(10),
+                      "How long an event may wait for Kafka before it is answered UNAVAILABLE.");
   std::string redis_address =
       config.String("REDIS_ADDRESS", "127.0.0.1:6379", "Redis host:port (dedupe and the identity index).");
   ingest::PipelineOptions options;
   options.topic = config.String("TOPIC", domain::kInteractionsTopic, "Topic interactions are published to.");
-  options.max_in_flight = static_cast<size_t>(config.Int(
-      "MAX_IN_FLIGHT", 100'000, "Events accepted but not yet durable, at most; beyond, RESOURCE_EXHAUSTED / 429."));
-  options.dedupe_window =
-      config.Duration("DEDUPE_WINDOW", std::chrono::hours(24), "How long a retried event id is counted once.");
+  options.max_in_flight = static_cast<size_t>(
+      config.Int("MAX_IN_FLIGHT", 100'000,
+                 "Events accepted but not yet durable, at most; beyond, RESOURCE_EXHAUSTED / 429."));
+  options.dedupe_window = config.Duration("DEDUPE_WINDOW", std::chrono::hours(24),
+                                          "How long a retried event id is counted once.");
   options.claim_timeout = producer_options.delivery_timeout + std::chrono::seconds(5);
-  options.validation.default_phone_region =
-      config.String("PHONE_REGION", "CN", "Region of phone numbers written without a country code (ISO 3166).");
-  options.validation.max_age = std::chrono::duration_cast<std::chrono::hours>(config.Duration(
-      "MAX_EVENT_AGE", std::chrono::hours(24 * 365), "Events older than this are rejected."));
+  options.validation.default_phone_region = config.String(
+      "PHONE_REGION", "CN", "Region of phone numbers written without a country code (ISO 3166).");
+  options.validation.max_age = std::chrono::duration_cast<std::chrono::hours>(
+      config.Duration("MAX_EVENT_AGE", std::chrono::hours(24 * 365), "Events older than this are rejected."));
   ingest::IngestServiceOptions service_options;
-  service_options.max_stream_in_flight = static_cast<size_t>(config.Int(
-      "STREAM_IN_FLIGHT", 10'000, "Unanswered events per stream, at most, before the server stops reading it."));
+  service_options.max_stream_in_flight = static_cast<size_t>(
+      config.Int("STREAM_IN_FLIGHT", 10'000,
+                 "Unanswered events per stream, at most, before the server stops reading it."));
   ingest::HttpIngestOptions http_options;
   http_options.allowed_origins = absl::StrSplit(
-      config.String("CORS_ORIGINS", "", "Web origins allowed to post events from a browser, comma-separated; * for any."),
+      config.String("CORS_ORIGINS", "",
+                    "Web origins allowed to post events from a browser, comma-separated; * for any."),
       ',', absl::SkipEmpty());
   http_options.max_request_bytes = static_cast<size_t>(
       config.Int("MAX_REQUEST_BYTES", 1 << 20, "Largest HTTP request body accepted by POST /v1/events."));

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   core::Config config("profile");
   core::ServiceHost host("profile", config);
   std::string brokers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
-  std::string group = config.String("GROUP", "custflow-profile", "Kafka consumer group of the profile appliers.");
+  std::string group =
+      config.String("GROUP", "custflow-profile", "Kafka consumer group of the profile appliers.");
   std::string redis_address = config.String("REDIS_ADDRESS", "127.0.0.1:6379", "Redis host:port.");
   int redis_pool = static_cast<int>(config.Int("REDIS_POOL", 16, "Redis connections for gRPC reads."));
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
@@ -36,9 +37,9 @@ int main(int argc, char** argv) {
   }
 
   profile::ProfileStore store(**redis);
-  profile::ProfileApplier applier(store, **producer, host.metrics(),
-                                  {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic,
-                                   domain::kDeadLetterTopic});
+  profile::ProfileApplier applier(
+      store, **producer, host.metrics(),
+      {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic, domain::kDeadLetterTopic});
   profile::ProfileService service(store, **producer, {domain::kCommandsTopic});
   host.AddGrpcService(&service);
   host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
@@ -56,6 +57,6 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  return runtime::ServeWithConsumer(host, **consumer, {},
-                                    [&](std::span<const kafka::Message> batch) { return applier.Apply(batch); });
+  return runtime::ServeWithConsumer(
+      host, **consumer, {}, [&](std::span<const kafka::Message> batch) { return applier.Apply(batch); });
 }

@@ -50,9 +50,10 @@ absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std
       producer_.SendAndWait(topics_.dead_letter, message.key, letter.SerializeAsString());
   if (!sent.ok()) return sent.status();
   dead_lettered_.Increment();
-  core::LogWarn("message dead-lettered",
-                {{"topic", std::string(message.topic)}, {"partition", message.partition},
-                 {"offset", message.offset}, {"reason", reason}});
+  core::LogWarn("message dead-lettered", {{"topic", std::string(message.topic)},
+                                          {"partition", message.partition},
+                                          {"offset", message.offset},
+                                          {"reason", reason}});
   return absl::OkStatus();
 }
 
@@ -150,7 +151,8 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
 
 absl::Status ProfileApplier::StartAfterApplied(std::vector<kafka::TopicPartitionOffset>& partitions) {
   for (kafka::TopicPartitionOffset& partition : partitions) {
-    absl::StatusOr<std::optional<int64_t>> applied = store_.AppliedOffset(partition.topic, partition.partition);
+    absl::StatusOr<std::optional<int64_t>> applied =
+        store_.AppliedOffset(partition.topic, partition.partition);
     if (!applied.ok()) return applied.status();
     if (*applied) partition.offset = **applied + 1;
   }

@@ -1,11 +1,11 @@
 #include "services/profile/profile_service.h"
 
-#include "custflow/v1/command.pb.h"
-
 #include <google/protobuf/util/time_util.h>
 
 #include <random>
 #include <thread>
+
+#include "custflow/v1/command.pb.h"
 
 namespace custflow::profile {
 namespace {
@@ -39,7 +39,8 @@ grpc::Status ProfileService::GetProfile(grpc::ServerContext*, const v1::GetProfi
   return grpc::Status::OK;
 }
 
-grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
+grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
+                                            const v1::UpsertCustomerRequest* request,
                                             v1::UpsertCustomerResponse* response) {
   const std::string& customer_id = request->customer().customer_id();
   if (customer_id.empty()) {

@@ -64,7 +64,8 @@ absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& 
   return ParseProfile(*reply);
 }
 
-absl::StatusOr<std::optional<int64_t>> ProfileStore::AppliedOffset(const std::string& topic, int32_t partition) {
+absl::StatusOr<std::optional<int64_t>> ProfileStore::AppliedOffset(const std::string& topic,
+                                                                   int32_t partition) {
   std::string key = OffsetKey(topic, partition);
   absl::StatusOr<redis::Reply> reply = redis_.Command({"GET", key});
   if (!reply.ok()) return reply.status();
@@ -94,8 +95,9 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
   return snapshot;
 }
 
-absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition, std::optional<int64_t> expected,
-                                          int64_t offset, const std::vector<ProfileWrite>& profiles) {
+absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition,
+                                          std::optional<int64_t> expected, int64_t offset,
+                                          const std::vector<ProfileWrite>& profiles) {
   std::vector<std::string> keys = {OffsetKey(topic, partition)};
   std::vector<std::string> args = {expected ? std::to_string(*expected) : "", std::to_string(offset),
                                    std::to_string(profiles.size())};

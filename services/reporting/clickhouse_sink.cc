@@ -13,14 +13,35 @@ namespace custflow::reporting {
 namespace {
 
 const std::vector<std::string> kInteractionColumns = {
-    "event_id", "customer_id", "channel", "type", "occurred_at", "received_at", "agent", "department", "team",
-    "amount_minor", "currency", "satisfaction", "duration_seconds", "wait_seconds", "kafka_partition", "kafka_offset"};
+    "event_id",    "customer_id",  "channel",          "type",         "occurred_at",
+    "received_at", "agent",        "department",       "team",         "amount_minor",
+    "currency",    "satisfaction", "duration_seconds", "wait_seconds", "kafka_partition",
+    "kafka_offset"};
 
-const std::vector<std::string> kProfileColumns = {
-    "customer_id", "version", "updated_at", "name", "customer_type", "owner", "department", "team",
-    "follow_up_stage", "province", "city", "district", "industry", "source", "first_contact_at",
-    "interaction_count", "order_count", "cumulative_amount_minor", "currency", "tags", "grade", "merged_into",
-    "kafka_partition", "kafka_offset"};
+const std::vector<std::string> kProfileColumns = {"customer_id",
+                                                  "version",
+                                                  "updated_at",
+                                                  "name",
+                                                  "customer_type",
+                                                  "owner",
+                                                  "department",
+                                                  "team",
+                                                  "follow_up_stage",
+                                                  "province",
+                                                  "city",
+                                                  "district",
+                                                  "industry",
+                                                  "source",
+                                                  "first_contact_at",
+                                                  "interaction_count",
+                                                  "order_count",
+                                                  "cumulative_amount_minor",
+                                                  "currency",
+                                                  "tags",
+                                                  "grade",
+                                                  "merged_into",
+                                                  "kafka_partition",
+                                                  "kafka_offset"};
 
 // DateTime is UInt32 seconds: clamp what does not fit rather than wrap.
 uint32_t Seconds(const google::protobuf::Timestamp& at) {
@@ -30,10 +51,14 @@ uint32_t Seconds(const google::protobuf::Timestamp& at) {
 
 std::string TypeName(v1::CustomerType type) {
   switch (type) {
-    case v1::CUSTOMER_TYPE_POTENTIAL: return "potential";
-    case v1::CUSTOMER_TYPE_CLOSED: return "closed";
-    case v1::CUSTOMER_TYPE_LOST: return "lost";
-    default: return "";
+    case v1::CUSTOMER_TYPE_POTENTIAL:
+      return "potential";
+    case v1::CUSTOMER_TYPE_CLOSED:
+      return "closed";
+    case v1::CUSTOMER_TYPE_LOST:
+      return "lost";
+    default:
+      return "";
   }
 }
 
@@ -110,7 +135,8 @@ absl::Status ClickHouseSink::StartAfterRecorded(std::vector<kafka::TopicPartitio
   for (kafka::TopicPartitionOffset& partition : partitions) {
     PartitionState& state = partitions_[{partition.topic, partition.partition}];
     state.stale = true;
-    if (absl::Status loaded = Reload({partition.topic, partition.partition}, state); !loaded.ok()) return loaded;
+    if (absl::Status loaded = Reload({partition.topic, partition.partition}, state); !loaded.ok())
+      return loaded;
     if (state.recorded) partition.offset = *state.recorded + 1;
   }
   return absl::OkStatus();
@@ -118,7 +144,8 @@ absl::Status ClickHouseSink::StartAfterRecorded(std::vector<kafka::TopicPartitio
 
 absl::Status ClickHouseSink::Reload(const Partition& partition, PartitionState& state) {
   auto recorded_sql = clickhouse::Bind(
-      "SELECT count() AS n, max(kafka_offset) AS last FROM sink_offsets WHERE topic = ? AND kafka_partition = ?",
+      "SELECT count() AS n, max(kafka_offset) AS last FROM sink_offsets WHERE topic = ? AND kafka_partition "
+      "= ?",
       partition.first, partition.second);
   if (!recorded_sql.ok()) return recorded_sql.status();
   absl::StatusOr<clickhouse::QueryResult> recorded = client_.Query(*recorded_sql);
@@ -172,8 +199,8 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
       // Producers validate before publishing, so this is corruption: count and log it.
       unreadable_.Increment();
       core::LogError("unreadable message skipped by the sink", {{"topic", std::string(message.topic)},
-                                                                  {"partition", message.partition},
-                                                                  {"offset", message.offset}});
+                                                                {"partition", message.partition},
+                                                                {"offset", message.offset}});
     }
   }
 
@@ -189,7 +216,8 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
     offsets.EndRow();
   }
   if (inserted.ok()) {
-    inserted = client_.Insert("sink_offsets", {"topic", "kafka_partition", "kafka_offset", "written_at"}, offsets);
+    inserted =
+        client_.Insert("sink_offsets", {"topic", "kafka_partition", "kafka_offset", "written_at"}, offsets);
   }
   if (!inserted.ok()) {
     // Some blocks may be stored: learn what before the retry.

@@ -5,17 +5,28 @@ namespace {
 
 const char* DimensionColumn(v1::Dimension dimension) {
   switch (dimension) {
-    case v1::DIMENSION_DEPARTMENT: return "department";
-    case v1::DIMENSION_TEAM: return "team";
-    case v1::DIMENSION_OWNER: return "owner";
-    case v1::DIMENSION_CUSTOMER_TYPE: return "customer_type";
-    case v1::DIMENSION_FOLLOW_UP_STAGE: return "follow_up_stage";
-    case v1::DIMENSION_PROVINCE: return "province";
-    case v1::DIMENSION_CITY: return "city";
-    case v1::DIMENSION_DISTRICT: return "district";
-    case v1::DIMENSION_INDUSTRY: return "industry";
-    case v1::DIMENSION_SOURCE: return "source";
-    default: return nullptr;
+    case v1::DIMENSION_DEPARTMENT:
+      return "department";
+    case v1::DIMENSION_TEAM:
+      return "team";
+    case v1::DIMENSION_OWNER:
+      return "owner";
+    case v1::DIMENSION_CUSTOMER_TYPE:
+      return "customer_type";
+    case v1::DIMENSION_FOLLOW_UP_STAGE:
+      return "follow_up_stage";
+    case v1::DIMENSION_PROVINCE:
+      return "province";
+    case v1::DIMENSION_CITY:
+      return "city";
+    case v1::DIMENSION_DISTRICT:
+      return "district";
+    case v1::DIMENSION_INDUSTRY:
+      return "industry";
+    case v1::DIMENSION_SOURCE:
+      return "source";
+    default:
+      return nullptr;
   }
 }
 
@@ -29,7 +40,9 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
   }
   std::string c(column);
   return "SELECT value, count() AS customers, sum(interactions) AS interactions FROM ("
-         " SELECT customer_id, argMax(" + c + ", version) AS value,"
+         " SELECT customer_id, argMax(" +
+         c +
+         ", version) AS value,"
          " argMax(interaction_count, version) AS interactions,"
          " argMax(merged_into, version) AS merged"
          " FROM profile_versions GROUP BY customer_id)"

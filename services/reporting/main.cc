@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   std::string brokers = config.String("KAFKA_BROKERS", "127.0.0.1:9092", "Kafka bootstrap servers.");
   std::string group = config.String("GROUP", "custflow-reporting", "Kafka consumer group of the sink.");
   clickhouse::HttpClickHouseOptions clickhouse_options;
-  clickhouse_options.url = config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP interface.");
+  clickhouse_options.url =
+      config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP interface.");
   clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
   kafka::ConsumeLoopOptions loop_options;
   loop_options.max_batch = static_cast<size_t>(
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
   host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
   reporting::ReportingService service(client);
   host.AddGrpcService(&service);
-  reporting::ClickHouseSink sink(client, host.metrics(), {domain::kInteractionsTopic, domain::kProfilesTopic});
+  reporting::ClickHouseSink sink(client, host.metrics(),
+                                 {domain::kInteractionsTopic, domain::kProfilesTopic});
 
   kafka::ConsumerOptions consumer_options;
   consumer_options.bootstrap_servers = brokers;

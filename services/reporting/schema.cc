@@ -49,7 +49,8 @@ const std::vector<Migration>& Migrations() {
 
 absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client) {
   absl::Status created = client.Execute(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at DateTime) "
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at "
+      "DateTime) "
       "ENGINE = TinyLog");
   if (!created.ok()) return created;
   absl::StatusOr<clickhouse::QueryResult> applied = client.Query("SELECT version FROM schema_migrations");
@@ -65,11 +66,12 @@ absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client) {
     for (const char* statement : migration.statements) {
       if (absl::Status status = client.Execute(statement); !status.ok()) return status;
     }
-    absl::StatusOr<std::string> record =
-        clickhouse::Bind("INSERT INTO schema_migrations VALUES (?, ?, now())", migration.version, migration.description);
+    absl::StatusOr<std::string> record = clickhouse::Bind(
+        "INSERT INTO schema_migrations VALUES (?, ?, now())", migration.version, migration.description);
     if (!record.ok()) return record.status();
     if (absl::Status status = client.Execute(*record); !status.ok()) return status;
-    core::LogInfo("schema migration applied", {{"version", migration.version}, {"description", migration.description}});
+    core::LogInfo("schema migration applied",
+                  {{"version", migration.version}, {"description", migration.description}});
   }
   return absl::OkStatus();
 }

@@ -39,6 +39,6 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  return runtime::ServeWithConsumer(host, **consumer, {},
-                                    [&](std::span<const kafka::Message> batch) { return tagger.Handle(batch); });
+  return runtime::ServeWithConsumer(
+      host, **consumer, {}, [&](std::span<const kafka::Message> batch) { return tagger.Handle(batch); });
 }

@@ -18,10 +18,12 @@ constexpr int64_t kMediumValueMinor = 50'000 * 100;
 
 const std::vector<Rule>& Rules() {
   static const std::vector<Rule> rules = {
-      {"follow-up:high", "follow-up count >= 5", [](const v1::Profile& p) { return p.follow_up_count() >= 5; }},
+      {"follow-up:high", "follow-up count >= 5",
+       [](const v1::Profile& p) { return p.follow_up_count() >= 5; }},
       {"follow-up:medium", "follow-up count 3-4",
        [](const v1::Profile& p) { return p.follow_up_count() >= 3 && p.follow_up_count() <= 4; }},
-      {"follow-up:low", "follow-up count <= 2", [](const v1::Profile& p) { return p.follow_up_count() <= 2; }},
+      {"follow-up:low", "follow-up count <= 2",
+       [](const v1::Profile& p) { return p.follow_up_count() <= 2; }},
       {"value:high", "cumulative amount >= 100,000 CNY",
        [](const v1::Profile& p) { return p.cumulative_amount().amount_minor() >= kHighValueMinor; }},
       {"value:medium", "cumulative amount 50,000-100,000 CNY",

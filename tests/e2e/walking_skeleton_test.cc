@@ -41,8 +41,10 @@ class WalkingSkeleton : public ::testing::Test {
     auto kafka = testing::StartKafkaBroker();
     ASSERT_TRUE(kafka.ok()) << kafka.status();
     kafka_ = new testing::LocalKafkaBroker(std::move(*kafka));
-    for (auto [name, binary] : {std::pair{"ingest", CUSTFLOW_INGEST_BIN}, {"profile", CUSTFLOW_PROFILE_BIN},
-                                {"tagging", CUSTFLOW_TAGGING_BIN}, {"reporting", CUSTFLOW_REPORTING_BIN}}) {
+    for (auto [name, binary] : {std::pair{"ingest", CUSTFLOW_INGEST_BIN},
+                                {"profile", CUSTFLOW_PROFILE_BIN},
+                                {"tagging", CUSTFLOW_TAGGING_BIN},
+                                {"reporting", CUSTFLOW_REPORTING_BIN}}) {
       StartService(name, binary);
     }
   }
@@ -105,7 +107,8 @@ class WalkingSkeleton : public ::testing::Test {
     v1::GetProfileRequest request;
     request.set_customer_id(customer_id);
     v1::GetProfileResponse response;
-    grpc::Status got = v1::ProfileService::NewStub(Channel("profile"))->GetProfile(Context().get(), request, &response);
+    grpc::Status got =
+        v1::ProfileService::NewStub(Channel("profile"))->GetProfile(Context().get(), request, &response);
     if (status != nullptr) *status = got;
     return response.profile();
   }
@@ -147,7 +150,8 @@ TEST_F(WalkingSkeleton, AnEventIsAcknowledgedAppliedTaggedAndCounted) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(published.result().customer_id(), "e2e-1");
 
-  EXPECT_TRUE(Eventually([] { return GetProfile("e2e-1").follow_up_count() == 1; }, std::chrono::seconds(30)));
+  EXPECT_TRUE(
+      Eventually([] { return GetProfile("e2e-1").follow_up_count() == 1; }, std::chrono::seconds(30)));
   v1::Profile profile = GetProfile("e2e-1");
   EXPECT_EQ(profile.customer().follow_up_stage(), "需求确认");
   EXPECT_EQ(profile.customer().name(), "华南贸易有限公司");
@@ -182,7 +186,8 @@ TEST_F(WalkingSkeleton, AnEventNamingOnlyAPhoneCreatesAPotentialCustomer) {
   *publish.mutable_event() = FollowUp("e2e-event-2");
   publish.mutable_event()->mutable_customer()->set_phone("+86 139 1234 5678");
   v1::PublishResponse published;
-  grpc::Status status = v1::IngestService::NewStub(Channel("ingest"))->Publish(Context().get(), publish, &published);
+  grpc::Status status =
+      v1::IngestService::NewStub(Channel("ingest"))->Publish(Context().get(), publish, &published);
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::string expected = domain::DeriveCustomerId({domain::IdentityKind::kPhone, "+8613912345678"});
   EXPECT_EQ(published.result().customer_id(), expected);
@@ -198,14 +203,17 @@ TEST_F(WalkingSkeleton, InvalidEventIsRejectedNamingTheField) {
   *publish.mutable_event() = FollowUp("");
   publish.mutable_event()->mutable_customer()->set_customer_id("e2e-1");
   v1::PublishResponse published;
-  grpc::Status status = v1::IngestService::NewStub(Channel("ingest"))->Publish(Context().get(), publish, &published);
+  grpc::Status status =
+      v1::IngestService::NewStub(Channel("ingest"))->Publish(Context().get(), publish, &published);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("event.event_id: is required"), std::string::npos) << status.error_message();
+  EXPECT_NE(status.error_message().find("event.event_id: is required"), std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(WalkingSkeleton, TaggingServiceListsItsRules) {
   v1::ListRulesResponse rules;
-  grpc::Status status = v1::TaggingService::NewStub(Channel("tagging"))->ListRules(Context().get(), {}, &rules);
+  grpc::Status status =
+      v1::TaggingService::NewStub(Channel("tagging"))->ListRules(Context().get(), {}, &rules);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_GE(rules.rules_size(), 6);
 }

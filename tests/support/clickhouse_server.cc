@@ -53,8 +53,7 @@ absl::Status Run(const std::vector<std::string>& argv, const std::filesystem::pa
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   pid_t pid = -1;
   int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
@@ -81,8 +80,7 @@ bool AnswersPing(int port) {
   std::string answer;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
     constexpr std::string_view kRequest = "GET /ping HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (::send(fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(kRequest.size())) {
+    if (::send(fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(kRequest.size())) {
       char buffer[512];
       for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
     }
@@ -104,9 +102,7 @@ LocalClickHouseServer& LocalClickHouseServer::operator=(LocalClickHouseServer&& 
   return *this;
 }
 
-std::string LocalClickHouseServer::url() const {
-  return absl::StrCat("http://127.0.0.1:", http_port_);
-}
+std::string LocalClickHouseServer::url() const { return absl::StrCat("http://127.0.0.1:", http_port_); }
 
 void LocalClickHouseServer::Stop() { process_.Stop(); }
 
@@ -115,23 +111,22 @@ void LocalClickHouseServer::Kill() { process_.Kill(); }
 absl::Status LocalClickHouseServer::Restart() {
   process_.Stop();
   const std::filesystem::path dir = data_dir_->path();
-  absl::StatusOr<LocalProcess> process = LocalProcess::Start(
-      {ServerBinary(), absl::StrCat("--config-file=", (dir / "config.xml").string())},
-      dir / "logs" / "stdout.log");
+  absl::StatusOr<LocalProcess> process =
+      LocalProcess::Start({ServerBinary(), absl::StrCat("--config-file=", (dir / "config.xml").string())},
+                          dir / "logs" / "stdout.log");
   if (!process.ok()) return process.status();
   process_ = *std::move(process);
   const auto deadline = Clock::now() + kStartTimeout;
   if (absl::Status listening = process_.WaitForPort(http_port_, kStartTimeout); !listening.ok()) {
-    return absl::Status(
-        listening.code(),
-        absl::StrCat("clickhouse-server did not start: ", listening.message(), "\nerror log:\n",
-                     Tail(dir / "logs" / "clickhouse-server.err.log")));
+    return absl::Status(listening.code(),
+                        absl::StrCat("clickhouse-server did not start: ", listening.message(),
+                                     "\nerror log:\n", Tail(dir / "logs" / "clickhouse-server.err.log")));
   }
   while (!AnswersPing(http_port_)) {
     if (Clock::now() > deadline || !process_.running()) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "clickhouse-server on port ", http_port_, " does not answer /ping; error log:\n",
-          Tail(dir / "logs" / "clickhouse-server.err.log")));
+      return absl::DeadlineExceededError(absl::StrCat("clickhouse-server on port ", http_port_,
+                                                      " does not answer /ping; error log:\n",
+                                                      Tail(dir / "logs" / "clickhouse-server.err.log")));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -145,10 +140,9 @@ absl::StatusOr<LocalClickHouseServer> StartClickHouseServer() {
   server.tcp_port_ = FreeLoopbackPort();
   while (server.tcp_port_ == server.http_port_) server.tcp_port_ = FreeLoopbackPort();
   const std::filesystem::path dir = server.data_dir_->path();
-  if (absl::Status rendered =
-          Run({"bash", (ConfigDir() / "render-config.sh").string(), dir.string(),
-               absl::StrCat(server.http_port_), absl::StrCat(server.tcp_port_)},
-              dir / "render.log");
+  if (absl::Status rendered = Run({"bash", (ConfigDir() / "render-config.sh").string(), dir.string(),
+                                   absl::StrCat(server.http_port_), absl::StrCat(server.tcp_port_)},
+                                  dir / "render.log");
       !rendered.ok()) {
     return rendered;
   }

@@ -27,15 +27,15 @@ absl::StatusOr<LocalKafkaBroker> StartKafkaBroker(int partitions) {
                            "--bootstrap-file", bootstrap_file.string()},
                           broker.dir_->path() / "broker.log");
   if (!process.ok()) {
-    return absl::Status(process.status().code(), absl::StrCat("cannot start the Kafka broker: ",
-                                                              process.status().message()));
+    return absl::Status(process.status().code(),
+                        absl::StrCat("cannot start the Kafka broker: ", process.status().message()));
   }
   broker.process_ = *std::move(process);
   absl::StatusOr<std::string> bootstrap =
       broker.process_.WaitForLine(bootstrap_file, std::chrono::seconds(10));
   if (!bootstrap.ok()) {
-    return absl::Status(bootstrap.status().code(), absl::StrCat("the Kafka broker did not start: ",
-                                                                bootstrap.status().message()));
+    return absl::Status(bootstrap.status().code(),
+                        absl::StrCat("the Kafka broker did not start: ", bootstrap.status().message()));
   }
   broker.bootstrap_servers_ = *std::move(bootstrap);
   return broker;

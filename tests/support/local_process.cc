@@ -131,8 +131,7 @@ absl::Status LocalProcess::WaitForPort(int port, std::chrono::milliseconds timeo
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return absl::DeadlineExceededError(
-      absl::StrCat("nothing listens on port ", port, " after ", timeout.count(), " ms; log:\n",
-                   LogTail()));
+      absl::StrCat("nothing listens on port ", port, " after ", timeout.count(), " ms; log:\n", LogTail()));
 }
 
 absl::StatusOr<std::string> LocalProcess::WaitForLine(const std::filesystem::path& file,

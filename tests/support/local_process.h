@@ -51,8 +51,7 @@ class LocalProcess {
                                           std::chrono::milliseconds timeout) const;
 
   // Sends `signal` (SIGTERM by default) and waits up to `grace` before SIGKILL.
-  void Stop(int signal_number = 15,
-            std::chrono::milliseconds grace = std::chrono::seconds(10));
+  void Stop(int signal_number = 15, std::chrono::milliseconds grace = std::chrono::seconds(10));
 
   // Sends SIGKILL and reaps the process at once (a crash, for fault tests).
   void Kill();

@@ -18,8 +18,7 @@ constexpr auto kStartTimeout = std::chrono::seconds(10);
 LocalRedisServer::~LocalRedisServer() { Stop(); }
 
 absl::Status LocalRedisServer::Launch() {
-  std::vector<std::string> argv = {"redis-server", "--bind", "127.0.0.1", "--port",
-                                   std::to_string(port_)};
+  std::vector<std::string> argv = {"redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_)};
   // No persistence: each start begins with an empty data set and leaves no files behind.
   argv.insert(argv.end(), {"--save", "", "--appendonly", "no", "--dir", dir_->path().string()});
   argv.insert(argv.end(), {"--daemonize", "no", "--loglevel", "warning"});

@@ -51,10 +51,10 @@ int Fail(const std::string& what, const grpc::Status& status) {
 
 bool ParseDimension(const std::string& name, v1::Dimension& out) {
   static const std::map<std::string, v1::Dimension> dimensions = {
-      {"province", v1::DIMENSION_PROVINCE}, {"city", v1::DIMENSION_CITY},
-      {"district", v1::DIMENSION_DISTRICT}, {"department", v1::DIMENSION_DEPARTMENT},
-      {"team", v1::DIMENSION_TEAM},         {"owner", v1::DIMENSION_OWNER},
-      {"industry", v1::DIMENSION_INDUSTRY}, {"source", v1::DIMENSION_SOURCE},
+      {"province", v1::DIMENSION_PROVINCE},  {"city", v1::DIMENSION_CITY},
+      {"district", v1::DIMENSION_DISTRICT},  {"department", v1::DIMENSION_DEPARTMENT},
+      {"team", v1::DIMENSION_TEAM},          {"owner", v1::DIMENSION_OWNER},
+      {"industry", v1::DIMENSION_INDUSTRY},  {"source", v1::DIMENSION_SOURCE},
       {"type", v1::DIMENSION_CUSTOMER_TYPE}, {"stage", v1::DIMENSION_FOLLOW_UP_STAGE}};
   auto it = dimensions.find(name);
   if (it == dimensions.end()) return false;
@@ -75,7 +75,8 @@ void PrintDistribution(const v1::DistributionResponse& distribution) {
   std::printf("%-16s %10s %13s\n", "value", "customers", "interactions");
   for (const v1::DistributionRow& row : distribution.rows()) {
     std::printf("%-16s %10llu %13llu\n", row.value().empty() ? "(none)" : row.value().c_str(),
-                static_cast<unsigned long long>(row.customers()), static_cast<unsigned long long>(row.interactions()));
+                static_cast<unsigned long long>(row.customers()),
+                static_cast<unsigned long long>(row.interactions()));
   }
   std::printf("total customers: %llu\n", static_cast<unsigned long long>(distribution.total_customers()));
 }
@@ -132,7 +133,8 @@ int Demo(int argc, char** argv) {
   int customers = std::atoi(options.contains("--customers") ? options["--customers"].c_str() : "200");
   int events = std::atoi(options.contains("--events") ? options["--events"].c_str() : "5000");
   uint64_t seed = std::strtoull(options.contains("--seed") ? options["--seed"].c_str() : "42", nullptr, 10);
-  std::string run = "demo" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  std::string run =
+      "demo" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
   sample::SampleData data = sample::GenerateSample(run, seed, customers, events);
 
   auto ingest = v1::IngestService::NewStub(Connect("CUSTFLOW_INGEST_ADDRESS", "127.0.0.1:17051"));
@@ -163,7 +165,8 @@ int Demo(int argc, char** argv) {
   constexpr int kBatch = 500;
   for (size_t first = 0; first < data.events.size(); first += kBatch) {
     v1::PublishBatchRequest request;
-    for (size_t i = first; i < std::min(data.events.size(), first + kBatch); ++i) *request.add_events() = data.events[i];
+    for (size_t i = first; i < std::min(data.events.size(), first + kBatch); ++i)
+      *request.add_events() = data.events[i];
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     v1::PublishBatchResponse response;
@@ -178,10 +181,11 @@ int Demo(int argc, char** argv) {
       }
     }
   }
-  for (const v1::Interaction& event : data.events) expected[province_of[event.customer().customer_id()]].second += 1;
+  for (const v1::Interaction& event : data.events)
+    expected[province_of[event.customer().customer_id()]].second += 1;
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  std::printf("published %zu events, all acknowledged after Kafka delivery (%.0f events/s)\n", data.events.size(),
-              data.events.size() / seconds);
+  std::printf("published %zu events, all acknowledged after Kafka delivery (%.0f events/s)\n",
+              data.events.size(), data.events.size() / seconds);
 
   auto base = ByValue(before);
   v1::DistributionResponse after;
@@ -200,15 +204,17 @@ int Demo(int argc, char** argv) {
     }
   }
   std::printf("\ncustomer distribution by province (this run / all runs):\n");
-  std::printf("%-12s %9s %9s %13s %13s %s\n", "province", "customers", "expected", "interactions", "expected", "");
+  std::printf("%-12s %9s %9s %13s %13s %s\n", "province", "customers", "expected", "interactions", "expected",
+              "");
   auto now = ByValue(after);
   for (const auto& [province, counts] : expected) {
     uint64_t got_customers = now[province].first - base[province].first;
     uint64_t got_events = now[province].second - base[province].second;
     bool ok = got_customers == counts.first && got_events == counts.second;
-    std::printf("%-12s %9llu %9llu %13llu %13llu %s\n", province.c_str(), static_cast<unsigned long long>(got_customers),
-                static_cast<unsigned long long>(counts.first), static_cast<unsigned long long>(got_events),
-                static_cast<unsigned long long>(counts.second), ok ? "ok" : "MISMATCH");
+    std::printf("%-12s %9llu %9llu %13llu %13llu %s\n", province.c_str(),
+                static_cast<unsigned long long>(got_customers), static_cast<unsigned long long>(counts.first),
+                static_cast<unsigned long long>(got_events), static_cast<unsigned long long>(counts.second),
+                ok ? "ok" : "MISMATCH");
   }
   std::printf("\nall runs:\n");
   PrintDistribution(after);
@@ -228,10 +234,11 @@ int main(int argc, char** argv) {
   if (command == "demo") return custflow::tools::Demo(argc, argv);
   if (command == "distribution") return custflow::tools::Distribution(argc, argv);
   if (command == "profile") return custflow::tools::Profile(argc, argv);
-  std::fprintf(stderr,
-               "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
-               "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
-               "type|stage]\n"
-               "       custflow profile CUSTOMER_ID\n");
+  std::fprintf(
+      stderr,
+      "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
+      "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
+      "type|stage]\n"
+      "       custflow profile CUSTOMER_ID\n");
   return 2;
 }

@@ -69,16 +69,14 @@ std::vector<std::string> SplitTopics(std::string_view list) {
 }
 
 // Returns an error message, or nothing when `args` parsed into `options`.
-std::optional<std::string> ParseArgs(const std::vector<std::string_view>& args,
-                                     BrokerOptions& options) {
+std::optional<std::string> ParseArgs(const std::vector<std::string_view>& args, BrokerOptions& options) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     if (flag == "--help" || flag == "-h") {
       options.help = true;
       return std::nullopt;
     }
-    if (flag != "--brokers" && flag != "--partitions" && flag != "--topics" &&
-        flag != "--bootstrap-file") {
+    if (flag != "--brokers" && flag != "--partitions" && flag != "--topics" && flag != "--bootstrap-file") {
       return "unknown option '" + std::string(flag) + "'";
     }
     if (i + 1 == args.size()) return "option " + std::string(flag) + " needs a value";
@@ -86,8 +84,7 @@ std::optional<std::string> ParseArgs(const std::vector<std::string_view>& args,
     if (flag == "--brokers" || flag == "--partitions") {
       std::optional<int> number = ParsePositive(value, 10000);
       if (!number) {
-        return "option " + std::string(flag) + " needs a positive number, got '" +
-               std::string(value) + "'";
+        return "option " + std::string(flag) + " needs a positive number, got '" + std::string(value) + "'";
       }
       (flag == "--brokers" ? options.brokers : options.partitions) = *number;
     } else if (flag == "--topics") {
@@ -102,8 +99,7 @@ std::optional<std::string> ParseArgs(const std::vector<std::string_view>& args,
 
 // Writes `content` to a temporary file beside `path` and renames it over `path`, so a
 // reader never sees a partial address.
-bool WriteFileAtomically(const std::filesystem::path& path, const std::string& content,
-                         std::string& error) {
+bool WriteFileAtomically(const std::filesystem::path& path, const std::string& content, std::string& error) {
   std::filesystem::path temp = path;
   temp += ".tmp." + std::to_string(::getpid());
   {
@@ -150,8 +146,7 @@ rd_kafka_t* NewHostClient(std::string& error) {
 // pipe, so a request queued right after the previous reply loses its wake-up and waits
 // for the thread's 1 s tick (startup took 1 s in every other run). A short pause between
 // requests lets the thread get back to waiting first.
-bool CreateTopics(rd_kafka_mock_cluster_t* cluster, const BrokerOptions& options,
-                  std::string& error) {
+bool CreateTopics(rd_kafka_mock_cluster_t* cluster, const BrokerOptions& options, std::string& error) {
   int replication = std::min(options.brokers, 3);
   for (const std::string& topic : options.topics) {
     rd_kafka_resp_err_t err =

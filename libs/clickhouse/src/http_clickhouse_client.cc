@@ -121,10 +121,8 @@ class HttpClickHouseClient::Transport {
     curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_MAXCONNECTS, 1L);
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(options_.request_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &AppendToString);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
@@ -142,8 +140,7 @@ class HttpClickHouseClient::Transport {
     curl_easy_setopt(handle, CURLOPT_POST, 1L);
     // Points at the caller's bytes: nothing is copied. Never null, or curl reads stdin.
     curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
 
   absl::Status TransportError(CURLcode code, const char* error_text) const {
@@ -155,8 +152,7 @@ class HttpClickHouseClient::Transport {
           " ms (connect timeout ", options_.connect_timeout.count(), " ms): ", detail));
     }
     if (status_code == absl::StatusCode::kUnavailable) {
-      return absl::UnavailableError(
-          absl::StrCat("ClickHouse at ", base_url_, " is unreachable: ", detail));
+      return absl::UnavailableError(absl::StrCat("ClickHouse at ", base_url_, " is unreachable: ", detail));
     }
     return absl::Status(status_code,
                         absl::StrCat("request to ClickHouse at ", base_url_, " failed: ", detail));
@@ -199,8 +195,7 @@ HttpClickHouseClient::~HttpClickHouseClient() = default;
 namespace {
 
 // "/?database=...&" followed by `params`, each already "name=encoded-value".
-std::string PathWithParams(const HttpClickHouseOptions& options,
-                           std::initializer_list<std::string> params) {
+std::string PathWithParams(const HttpClickHouseOptions& options, std::initializer_list<std::string> params) {
   std::vector<std::string> all(params);
   if (!options.database.empty()) all.push_back("database=" + PercentEncode(options.database));
   return absl::StrCat("/?", absl::StrJoin(all, "&"));
@@ -222,17 +217,15 @@ absl::Status HttpClickHouseClient::Execute(std::string_view sql) {
 }
 
 absl::StatusOr<QueryResult> HttpClickHouseClient::Query(std::string_view sql) {
-  Request request{
-      transport_->Url(PathWithParams(
-          options_, {"default_format=TabSeparatedWithNamesAndTypes", "wait_end_of_query=1"})),
-      sql};
+  Request request{transport_->Url(PathWithParams(
+                      options_, {"default_format=TabSeparatedWithNamesAndTypes", "wait_end_of_query=1"})),
+                  sql};
   absl::StatusOr<Response> response = Checked(transport_->Send(request));
   if (!response.ok()) return response.status();
   return QueryResult::ParseTabSeparatedWithNamesAndTypes(response->body);
 }
 
-absl::Status HttpClickHouseClient::Insert(std::string_view table,
-                                          absl::Span<const std::string> columns,
+absl::Status HttpClickHouseClient::Insert(std::string_view table, absl::Span<const std::string> columns,
                                           const RowBinaryWriter& rows) {
   absl::StatusOr<std::string> quoted_table = QuoteTableName(table);
   if (!quoted_table.ok()) return quoted_table.status();
@@ -245,14 +238,12 @@ absl::Status HttpClickHouseClient::Insert(std::string_view table,
     quoted_columns.push_back(*std::move(quoted));
   }
   if (rows.has_unfinished_row()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("insert into ", AbslView(table),
-                     ": the RowBinaryWriter has an unfinished row (call EndRow)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "insert into ", AbslView(table), ": the RowBinaryWriter has an unfinished row (call EndRow)"));
   }
   if (rows.row_count() == 0) return absl::OkStatus();
-  const std::string statement =
-      absl::StrCat("INSERT INTO ", *quoted_table, " (", absl::StrJoin(quoted_columns, ", "),
-                   ") FORMAT RowBinary");
+  const std::string statement = absl::StrCat("INSERT INTO ", *quoted_table, " (",
+                                             absl::StrJoin(quoted_columns, ", "), ") FORMAT RowBinary");
   Request request{transport_->Url(PathWithParams(options_, {"query=" + PercentEncode(statement)})),
                   rows.data()};
   return Checked(transport_->Send(request)).status();

@@ -112,8 +112,7 @@ std::optional<std::chrono::sys_seconds> ParseDateTime(std::string_view text) {
 std::vector<std::string_view> Split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   size_t start = 0;
-  for (size_t end = text.find(separator); end != std::string_view::npos;
-       end = text.find(separator, start)) {
+  for (size_t end = text.find(separator); end != std::string_view::npos; end = text.find(separator, start)) {
     parts.push_back(text.substr(start, end - start));
     start = end + 1;
   }
@@ -126,14 +125,12 @@ std::string Describe(size_t row, const Column& column) {
 }
 
 absl::Status CannotRead(size_t row, const Column& column, std::string_view as) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(Describe(row, column), " cannot be read as ", AbslView(as)));
+  return absl::InvalidArgumentError(absl::StrCat(Describe(row, column), " cannot be read as ", AbslView(as)));
 }
 
-absl::Status CannotParse(size_t row, const Column& column, std::string_view text,
-                         std::string_view as) {
-  return absl::InvalidArgumentError(absl::StrCat(Describe(row, column), ": cannot parse '",
-                                                 AbslView(text), "' as ", AbslView(as)));
+absl::Status CannotParse(size_t row, const Column& column, std::string_view text, std::string_view as) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(Describe(row, column), ": cannot parse '", AbslView(text), "' as ", AbslView(as)));
 }
 
 }  // namespace
@@ -156,8 +153,7 @@ absl::StatusOr<std::string> UnescapeTabSeparated(std::string_view field) {
     std::optional<int> high = i + 1 < field.size() ? HexValue(field[i + 1]) : std::nullopt;
     std::optional<int> low = i + 2 < field.size() ? HexValue(field[i + 2]) : std::nullopt;
     if (!high || !low) {
-      return absl::InvalidArgumentError(
-          "TabSeparated field has a \\x escape without two hex digits");
+      return absl::InvalidArgumentError("TabSeparated field has a \\x escape without two hex digits");
     }
     text.push_back(static_cast<char>(*high * 16 + *low));
     i += 2;
@@ -171,15 +167,13 @@ absl::StatusOr<QueryResult> QueryResult::ParseTabSeparatedWithNamesAndTypes(std:
   if (body.back() == '\n') body.remove_suffix(1);
   std::vector<std::string_view> lines = Split(body, '\n');
   if (lines.size() < 2) {
-    return absl::InvalidArgumentError(
-        "TabSeparatedWithNamesAndTypes body has no line of column types");
+    return absl::InvalidArgumentError("TabSeparatedWithNamesAndTypes body has no line of column types");
   }
   std::vector<std::string_view> names = Split(lines[0], '\t');
   std::vector<std::string_view> types = Split(lines[1], '\t');
   if (names.size() != types.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("TabSeparatedWithNamesAndTypes body has ",
-                                                   names.size(), " column names but ", types.size(),
-                                                   " types"));
+    return absl::InvalidArgumentError(absl::StrCat("TabSeparatedWithNamesAndTypes body has ", names.size(),
+                                                   " column names but ", types.size(), " types"));
   }
   for (size_t i = 0; i < names.size(); ++i) {
     absl::StatusOr<std::string> name = UnescapeTabSeparated(names[i]);
@@ -193,8 +187,8 @@ absl::StatusOr<QueryResult> QueryResult::ParseTabSeparatedWithNamesAndTypes(std:
   for (size_t row = 0; row < result.row_count_; ++row) {
     std::vector<std::string_view> fields = Split(lines[row + 2], '\t');
     if (fields.size() != names.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "TabSeparated row ", row, " has ", fields.size(), " fields, expected ", names.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("TabSeparated row ", row, " has ", fields.size(), " fields, expected ", names.size()));
     }
     for (std::string_view field : fields) {
       if (field == "\\N") {
@@ -218,8 +212,8 @@ absl::StatusOr<QueryResult> QueryResult::FromCells(
   result.row_count_ = rows.size();
   for (size_t row = 0; row < rows.size(); ++row) {
     if (rows[row].size() != result.columns_.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("row ", row, " has ", rows[row].size(),
-                                                     " cells, expected ", result.columns_.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("row ", row, " has ", rows[row].size(), " cells, expected ", result.columns_.size()));
     }
     for (std::optional<std::string>& cell : rows[row]) {
       result.cells_.push_back({cell.value_or(""), !cell.has_value()});
@@ -243,8 +237,8 @@ absl::StatusOr<QueryResult::Located> QueryResult::Find(size_t row, ColumnRef col
     index = *found;
   }
   if (index >= columns_.size()) {
-    return absl::OutOfRangeError(absl::StrCat("column index ", index, " is past the ",
-                                              columns_.size(), " columns of the result"));
+    return absl::OutOfRangeError(
+        absl::StrCat("column index ", index, " is past the ", columns_.size(), " columns of the result"));
   }
   if (row >= row_count_) {
     return absl::OutOfRangeError(
@@ -287,8 +281,7 @@ absl::StatusOr<int64_t> QueryResult::GetInt64(size_t row, ColumnRef column) cons
   auto value = ParseNumber<uint64_t>(text);
   if (!value) return CannotParse(row, info, text, "Int64");
   if (*value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return absl::OutOfRangeError(
-        absl::StrCat(Describe(row, info), ": ", text, " does not fit Int64"));
+    return absl::OutOfRangeError(absl::StrCat(Describe(row, info), ": ", text, " does not fit Int64"));
   }
   return static_cast<int64_t>(*value);
 }
@@ -307,8 +300,7 @@ absl::StatusOr<uint64_t> QueryResult::GetUInt64(size_t row, ColumnRef column) co
   auto value = ParseNumber<int64_t>(text);
   if (!value) return CannotParse(row, info, text, "UInt64");
   if (*value < 0) {
-    return absl::OutOfRangeError(
-        absl::StrCat(Describe(row, info), ": ", text, " does not fit UInt64"));
+    return absl::OutOfRangeError(absl::StrCat(Describe(row, info), ": ", text, " does not fit UInt64"));
   }
   return static_cast<uint64_t>(*value);
 }
@@ -336,8 +328,8 @@ absl::StatusOr<std::chrono::sys_seconds> QueryResult::GetTime(size_t row, Column
       break;
     case TypeKind::kDateTime:
       if (!IsUtcDateTime(info.type)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            Describe(row, info), " is not in UTC; select toUnixTimestamp() of it instead"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(Describe(row, info), " is not in UTC; select toUnixTimestamp() of it instead"));
       }
       break;
     case TypeKind::kSigned:

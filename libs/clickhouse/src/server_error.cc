@@ -108,9 +108,9 @@ absl::Status StatusFromServerError(long http_status, std::string_view body) {
   std::optional<int> server_code = ServerErrorCode(text);
   std::optional<absl::StatusCode> code =
       server_code.has_value() ? CodeForServerError(*server_code) : std::nullopt;
-  std::string message =
-      text.empty() ? absl::StrCat("ClickHouse answered HTTP ", http_status, " with no error text")
-                   : absl::StrCat("ClickHouse answered HTTP ", http_status, ": ", AbslView(text));
+  std::string message = text.empty()
+                            ? absl::StrCat("ClickHouse answered HTTP ", http_status, " with no error text")
+                            : absl::StrCat("ClickHouse answered HTTP ", http_status, ": ", AbslView(text));
   return absl::Status(code.value_or(CodeForHttpStatus(http_status)), message);
 }
 

@@ -151,8 +151,7 @@ absl::StatusOr<std::string> QuoteTableName(std::string_view name) {
 SqlValue::SqlValue(std::chrono::sys_days day) {
   const auto days = day.time_since_epoch().count();
   if (days < 0 || days > 65535) {
-    *this =
-        Error(absl::StrCat("day ", days, " since 1970-01-01 is outside ClickHouse's Date range"));
+    *this = Error(absl::StrCat("day ", days, " since 1970-01-01 is outside ClickHouse's Date range"));
     return;
   }
   const std::chrono::year_month_day date(day);
@@ -218,8 +217,8 @@ absl::StatusOr<std::string> BindValues(std::string_view sql, absl::Span<const Sq
     ++i;
   }
   if (placeholders != values.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("SQL has ", placeholders, " placeholders but ",
-                                                   values.size(), " values were given"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("SQL has ", placeholders, " placeholders but ", values.size(), " values were given"));
   }
   bound.append(sql.substr(copied_up_to));
   return bound;

@@ -52,9 +52,8 @@ class HttpClickHouseClientTest : public ::testing::Test {
   std::string CreateTable(std::string_view columns, std::string_view order_by) {
     std::string table = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     EXPECT_TRUE(client_->Execute("DROP TABLE IF EXISTS " + table).ok());
-    absl::Status created =
-        client_->Execute("CREATE TABLE " + table + " (" + std::string(columns) +
-                         ") ENGINE = MergeTree ORDER BY " + std::string(order_by));
+    absl::Status created = client_->Execute("CREATE TABLE " + table + " (" + std::string(columns) +
+                                            ") ENGINE = MergeTree ORDER BY " + std::string(order_by));
     EXPECT_TRUE(created.ok()) << created;
     return table;
   }
@@ -72,9 +71,7 @@ class HttpClickHouseClientTest : public ::testing::Test {
 
 custflow::testing::LocalClickHouseServer* HttpClickHouseClientTest::server_ = nullptr;
 
-TEST_F(HttpClickHouseClientTest, PingSucceedsAgainstRunningServer) {
-  EXPECT_TRUE(client_->Ping().ok());
-}
+TEST_F(HttpClickHouseClientTest, PingSucceedsAgainstRunningServer) { EXPECT_TRUE(client_->Ping().ok()); }
 
 TEST_F(HttpClickHouseClientTest, InsertsHundredThousandRowsAndReadsBackCountsAndSums) {
   const std::string table = CreateTable(
@@ -137,14 +134,12 @@ TEST_F(HttpClickHouseClientTest, InsertsHundredThousandRowsAndReadsBackCountsAnd
   EXPECT_EQ(totals->GetUInt64(0, "chinese").value(), (kRows + 2) / 3);
   EXPECT_EQ(totals->GetUInt64(0, "nulls").value(), kRows / 5);
   EXPECT_EQ(totals->GetUInt64(0, "tag_sum").value(), kRows * (kRows - 1) / 2 + kRows);
-  EXPECT_EQ(totals->GetTime(0, "first_day").value(),
-            std::chrono::sys_seconds(std::chrono::seconds(kStart)));
+  EXPECT_EQ(totals->GetTime(0, "first_day").value(), std::chrono::sys_seconds(std::chrono::seconds(kStart)));
   EXPECT_EQ(totals->GetTime(0, "last_at").value(),
             std::chrono::sys_seconds(std::chrono::seconds(kStart + kRows - 1)));
   EXPECT_EQ(totals->GetUInt64(0, "codes").value(), 10u);
 
-  absl::StatusOr<std::string> one_row =
-      Bind("SELECT * FROM " + table + " WHERE id = ?", uint64_t{12'346});
+  absl::StatusOr<std::string> one_row = Bind("SELECT * FROM " + table + " WHERE id = ?", uint64_t{12'346});
   ASSERT_TRUE(one_row.ok()) << one_row.status();
   absl::StatusOr<QueryResult> row = client_->Query(*one_row);
   ASSERT_TRUE(row.ok()) << row.status();
@@ -157,8 +152,7 @@ TEST_F(HttpClickHouseClientTest, InsertsHundredThousandRowsAndReadsBackCountsAnd
   EXPECT_EQ(row->GetString(0, "name").value(), "customer");
   EXPECT_EQ(row->GetTime(0, "day").value(),
             std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::days(12'346 % 7));
-  EXPECT_EQ(row->GetTime(0, "at").value(),
-            std::chrono::sys_seconds(std::chrono::seconds(kStart + 12'346)));
+  EXPECT_EQ(row->GetTime(0, "at").value(), std::chrono::sys_seconds(std::chrono::seconds(kStart + 12'346)));
   EXPECT_EQ(row->GetString(0, "tags").value(), "[12346,1]");
   EXPECT_EQ(row->GetString(0, "note").value(), "note");
   EXPECT_FALSE(row->IsNull(0, "note").value());
@@ -180,14 +174,12 @@ TEST_F(HttpClickHouseClientTest, ChineseStringsRoundTripExactly) {
   }
   ASSERT_TRUE(client_->Insert(table, {"id", "text"}, rows).ok());
 
-  absl::StatusOr<QueryResult> result =
-      client_->Query("SELECT id, text FROM " + table + " ORDER BY id");
+  absl::StatusOr<QueryResult> result = client_->Query("SELECT id, text FROM " + table + " ORDER BY id");
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_EQ(result->row_count(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
     EXPECT_EQ(result->GetString(i, "text").value(), texts[i]) << "row " << i;
-    absl::StatusOr<std::string> lookup =
-        Bind("SELECT count() FROM " + table + " WHERE text = ?", texts[i]);
+    absl::StatusOr<std::string> lookup = Bind("SELECT count() FROM " + table + " WHERE text = ?", texts[i]);
     ASSERT_TRUE(lookup.ok()) << lookup.status();
     EXPECT_EQ(Count(*lookup), 1u) << "bound lookup of row " << i;
   }
@@ -218,8 +210,7 @@ TEST_F(HttpClickHouseClientTest, BoundValuesWithQuotesAndBackslashesAreStoredAnd
   }
   EXPECT_EQ(Count("SELECT count() FROM " + table), nasty.size());
   for (uint32_t i = 0; i < nasty.size(); ++i) {
-    absl::StatusOr<std::string> select =
-        Bind("SELECT id, text FROM " + table + " WHERE text = ?", nasty[i]);
+    absl::StatusOr<std::string> select = Bind("SELECT id, text FROM " + table + " WHERE text = ?", nasty[i]);
     ASSERT_TRUE(select.ok()) << select.status();
     absl::StatusOr<QueryResult> result = client_->Query(*select);
     ASSERT_TRUE(result.ok()) << result.status();
@@ -233,9 +224,8 @@ TEST_F(HttpClickHouseClientTest, QueryAgainstMissingTableFailsWithServerMessage)
   absl::StatusOr<QueryResult> result = client_->Query("SELECT * FROM no_such_table");
   EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(Message(result.status()), HasSubstr("HTTP 404"));
-  EXPECT_THAT(Message(result.status()),
-              HasSubstr("Code: 60, e.displayText() = DB::Exception: Table "
-                        "default.no_such_table doesn't exist"));
+  EXPECT_THAT(Message(result.status()), HasSubstr("Code: 60, e.displayText() = DB::Exception: Table "
+                                                  "default.no_such_table doesn't exist"));
   EXPECT_EQ(ServerErrorCode(result.status()), 60);
 }
 
@@ -272,8 +262,7 @@ TEST_F(HttpClickHouseClientTest, InsertRejectsBadNamesAndUnfinishedRowsBeforeSen
   RowBinaryWriter rows;
   rows.WriteUInt32(1);
   rows.EndRow();
-  EXPECT_EQ(client_->Insert("t; DROP TABLE x", {"id"}, rows).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->Insert("t; DROP TABLE x", {"id"}, rows).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(client_->Insert("t", {"id`"}, rows).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(client_->Insert("t", {}, rows).code(), absl::StatusCode::kInvalidArgument);
   rows.WriteUInt32(2);
@@ -285,8 +274,7 @@ TEST_F(HttpClickHouseClientTest, InsertRejectsBadNamesAndUnfinishedRowsBeforeSen
 TEST_F(HttpClickHouseClientTest, DatabaseOptionResolvesUnqualifiedNames) {
   ASSERT_TRUE(client_->Execute("CREATE DATABASE IF NOT EXISTS reports").ok());
   ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS reports.daily").ok());
-  ASSERT_TRUE(
-      client_->Execute("CREATE TABLE reports.daily (n UInt8) ENGINE = MergeTree ORDER BY n").ok());
+  ASSERT_TRUE(client_->Execute("CREATE TABLE reports.daily (n UInt8) ENGINE = MergeTree ORDER BY n").ok());
   HttpClickHouseOptions options = Options();
   options.database = "reports";
   HttpClickHouseClient reports(options);
@@ -334,11 +322,9 @@ TEST_F(HttpClickHouseClientTest, ConcurrentInsertsAndQueriesFromSeveralThreadsAl
           rows.EndRow();
         }
         if (!client_->Insert(table, {"thread", "seq"}, rows).ok()) ++failures;
-        absl::StatusOr<std::string> sql =
-            Bind("SELECT count() FROM " + table + " WHERE thread = ?", t);
+        absl::StatusOr<std::string> sql = Bind("SELECT count() FROM " + table + " WHERE thread = ?", t);
         absl::StatusOr<QueryResult> result = client_->Query(*sql);
-        if (!result.ok() ||
-            result->GetUInt64(0, 0).value_or(0) != (batch + 1) * uint64_t{kRowsPerBatch}) {
+        if (!result.ok() || result->GetUInt64(0, 0).value_or(0) != (batch + 1) * uint64_t{kRowsPerBatch}) {
           ++failures;
         }
       }

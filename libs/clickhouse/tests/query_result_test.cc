@@ -31,8 +31,7 @@ TEST_P(UnescapeTest, RestoresTheOriginalBytes) {
 INSTANTIATE_TEST_SUITE_P(
     Escapes, UnescapeTest,
     ::testing::Values(UnescapeCase{"Plain", "abc", "abc"}, UnescapeCase{"Empty", "", ""},
-                      UnescapeCase{"Tab", R"(a\tb)", "a\tb"},
-                      UnescapeCase{"Newline", R"(a\nb)", "a\nb"},
+                      UnescapeCase{"Tab", R"(a\tb)", "a\tb"}, UnescapeCase{"Newline", R"(a\nb)", "a\nb"},
                       UnescapeCase{"Backslash", R"(C:\\temp)", R"(C:\temp)"},
                       UnescapeCase{"Nul", R"(a\0b)", "a\0b"s},
                       UnescapeCase{"Quote", R"(O\'Brien)", "O'Brien"},
@@ -185,14 +184,13 @@ TEST_P(MalformedBodyTest, IsInvalidArgument) {
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Bodies, MalformedBodyTest,
-    ::testing::Values(MalformedCase{"NoTypesLine", "a\tb\n"},
-                      MalformedCase{"FewerTypesThanNames", "a\tb\nUInt8\n"},
-                      MalformedCase{"RowWithTooFewFields", "a\tb\nUInt8\tUInt8\n1\n"},
-                      MalformedCase{"RowWithTooManyFields", "a\nUInt8\n1\t2\n"},
-                      MalformedCase{"DanglingBackslash", "a\nString\nx\\\n"}),
-    [](const auto& test_case) { return test_case.param.name; });
+INSTANTIATE_TEST_SUITE_P(Bodies, MalformedBodyTest,
+                         ::testing::Values(MalformedCase{"NoTypesLine", "a\tb\n"},
+                                           MalformedCase{"FewerTypesThanNames", "a\tb\nUInt8\n"},
+                                           MalformedCase{"RowWithTooFewFields", "a\tb\nUInt8\tUInt8\n1\n"},
+                                           MalformedCase{"RowWithTooManyFields", "a\nUInt8\n1\t2\n"},
+                                           MalformedCase{"DanglingBackslash", "a\nString\nx\\\n"}),
+                         [](const auto& test_case) { return test_case.param.name; });
 
 TEST(QueryResultTest, ReportsUnparsableNumbersWithTheirText) {
   auto result = QueryResult::ParseTabSeparatedWithNamesAndTypes("n\nUInt64\nabc\n");
@@ -203,8 +201,8 @@ TEST(QueryResultTest, ReportsUnparsableNumbersWithTheirText) {
 }
 
 TEST(QueryResultTest, BuildsFromCellsForInMemoryClients) {
-  auto result = QueryResult::FromCells({{"n", "UInt64"}, {"s", "Nullable(String)"}},
-                                       {{"3", std::nullopt}, {"4", "x"}});
+  auto result =
+      QueryResult::FromCells({{"n", "UInt64"}, {"s", "Nullable(String)"}}, {{"3", std::nullopt}, {"4", "x"}});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->GetUInt64(1, "n").value(), 4u);
   EXPECT_TRUE(result->IsNull(0, "s").value());

@@ -52,8 +52,7 @@ INSTANTIATE_TEST_SUITE_P(
         EncodingCase{"StringWithNul", [](auto& w) { w.WriteString("a\0b"s); },
                      "\x03"
                      "a\0b"s},
-        EncodingCase{"ChineseString", [](auto& w) { w.WriteString("张三"); },
-                     "\x06\xE5\xBC\xA0\xE4\xB8\x89"},
+        EncodingCase{"ChineseString", [](auto& w) { w.WriteString("张三"); }, "\x06\xE5\xBC\xA0\xE4\xB8\x89"},
         EncodingCase{"StringOf200BytesHasTwoByteLength",
                      [](auto& w) { w.WriteString(std::string(200, 'x')); },
                      "\xC8\x01" + std::string(200, 'x')},
@@ -65,14 +64,12 @@ INSTANTIATE_TEST_SUITE_P(
         EncodingCase{"FixedStringOfExactLength",
                      [](auto& w) { ASSERT_TRUE(w.WriteFixedString("abcd", 4).ok()); }, "abcd"},
         EncodingCase{"DateFromDays", [](auto& w) { w.WriteDate(uint16_t{19844}); }, "\x84\x4D"},
-        EncodingCase{"DateFromSysDays", [](auto& w) { ASSERT_TRUE(w.WriteDate(kDay).ok()); },
-                     "\x84\x4D"},
+        EncodingCase{"DateFromSysDays", [](auto& w) { ASSERT_TRUE(w.WriteDate(kDay).ok()); }, "\x84\x4D"},
         EncodingCase{"DateTimeFromSeconds", [](auto& w) { w.WriteDateTime(1714521600u); },
                      "\x00\x86\x31\x66"s},
-        EncodingCase{
-            "DateTimeFromSysSeconds",
-            [](auto& w) { ASSERT_TRUE(w.WriteDateTime(std::chrono::sys_seconds(kDay)).ok()); },
-            "\x00\x86\x31\x66"s},
+        EncodingCase{"DateTimeFromSysSeconds",
+                     [](auto& w) { ASSERT_TRUE(w.WriteDateTime(std::chrono::sys_seconds(kDay)).ok()); },
+                     "\x00\x86\x31\x66"s},
         EncodingCase{"NullableNull", [](auto& w) { w.WriteNull(); }, "\x01"},
         EncodingCase{"NullableValue",
                      [](auto& w) {
@@ -111,8 +108,7 @@ TEST(RowBinaryWriterTest, RejectsDatesOutsideClickHouseRange) {
             absl::StatusCode::kOutOfRange);
   EXPECT_EQ(writer.WriteDate(std::chrono::sys_days(std::chrono::year(2149) / 6 / 7)).code(),
             absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(writer.WriteDateTime(std::chrono::sys_seconds(-1s)).code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(writer.WriteDateTime(std::chrono::sys_seconds(-1s)).code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(writer.WriteDateTime(std::chrono::sys_seconds(4294967296s)).code(),
             absl::StatusCode::kOutOfRange);
   EXPECT_EQ(writer.size_bytes(), 0u);

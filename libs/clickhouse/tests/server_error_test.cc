@@ -30,8 +30,8 @@ TEST_P(StatusFromServerErrorTest, MapsToCodeAndKeepsServerText) {
 }
 
 std::string ServerText(int code, std::string_view text) {
-  return "Code: " + std::to_string(code) +
-         ", e.displayText() = DB::Exception: " + std::string(text) + ", e.what() = DB::Exception\n";
+  return "Code: " + std::to_string(code) + ", e.displayText() = DB::Exception: " + std::string(text) +
+         ", e.what() = DB::Exception\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -51,8 +51,7 @@ INSTANTIATE_TEST_SUITE_P(
                   absl::StatusCode::kInvalidArgument},
         ErrorCase{"TableAlreadyExists", 500, ServerText(57, "Table default.t already exists."),
                   absl::StatusCode::kAlreadyExists},
-        ErrorCase{"Timeout", 500, ServerText(159, "Timeout exceeded"),
-                  absl::StatusCode::kDeadlineExceeded},
+        ErrorCase{"Timeout", 500, ServerText(159, "Timeout exceeded"), absl::StatusCode::kDeadlineExceeded},
         ErrorCase{"MemoryLimit", 500, ServerText(241, "Memory limit exceeded"),
                   absl::StatusCode::kResourceExhausted},
         ErrorCase{"TooManyParts", 500, ServerText(252, "Too many parts"),
@@ -63,8 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
                   absl::StatusCode::kUnauthenticated},
         ErrorCase{"Readonly", 500, ServerText(164, "Cannot execute query in readonly mode"),
                   absl::StatusCode::kPermissionDenied},
-        ErrorCase{"Cancelled", 500, ServerText(394, "Query was cancelled"),
-                  absl::StatusCode::kCancelled},
+        ErrorCase{"Cancelled", 500, ServerText(394, "Query was cancelled"), absl::StatusCode::kCancelled},
         ErrorCase{"UnmappedCodeFallsBackToHttpStatus", 500, ServerText(395, "throwIf"),
                   absl::StatusCode::kInternal},
         ErrorCase{"NoCodeBadRequest", 400, "bad request", absl::StatusCode::kInvalidArgument},
@@ -74,8 +72,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_case) { return test_case.param.name; });
 
 TEST(StatusFromServerErrorTest, SaysWhenTheServerGaveNoText) {
-  EXPECT_EQ(StatusFromServerError(502, " \n").message(),
-            "ClickHouse answered HTTP 502 with no error text");
+  EXPECT_EQ(StatusFromServerError(502, " \n").message(), "ClickHouse answered HTTP 502 with no error text");
 }
 
 TEST(ServerErrorCodeTest, FindsTheCodeInServerTextAndInStatusMessages) {

@@ -28,7 +28,8 @@ absl::Status ParseDuration(std::string_view text, std::chrono::milliseconds& out
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   int64_t number = 0;
   if (digits == 0 || !absl::SimpleAtoi(std::string(text.substr(0, digits)), &number)) {
-    return absl::InvalidArgumentError(absl::StrCat("'", std::string(text), "' is not a duration like 500ms, 5s, 2m or 1h"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", std::string(text), "' is not a duration like 500ms, 5s, 2m or 1h"));
   }
   std::string_view unit = text.substr(digits);
   if (unit.empty() || unit == "ms") {
@@ -40,7 +41,8 @@ absl::Status ParseDuration(std::string_view text, std::chrono::milliseconds& out
   } else if (unit == "h") {
     out = std::chrono::hours(number);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("'", std::string(text), "' has unknown unit '", std::string(unit), "' (use ms, s, m or h)"));
+    return absl::InvalidArgumentError(absl::StrCat("'", std::string(text), "' has unknown unit '",
+                                                   std::string(unit), "' (use ms, s, m or h)"));
   }
   return absl::OkStatus();
 }
@@ -50,8 +52,7 @@ Config::Config(std::string_view service, Lookup lookup)
   if (!lookup_) lookup_ = [](const char* name) { return std::getenv(name); };
 }
 
-const char* Config::Raw(std::string_view name, std::string_view default_text,
-                        std::string_view description) {
+const char* Config::Raw(std::string_view name, std::string_view default_text, std::string_view description) {
   SettingInfo info{absl::StrCat(prefix_, EnvName(name)), absl::StrCat("CUSTFLOW_", EnvName(name)),
                    std::string(default_text), std::string(description), std::string(default_text)};
   const char* raw = lookup_(info.env_name.c_str());
@@ -73,8 +74,10 @@ std::string Config::String(std::string_view name, std::string_view default_value
 
 std::string Config::Choice(std::string_view name, std::string_view default_value,
                            const std::vector<std::string_view>& allowed, std::string_view description) {
-  std::string choices = absl::StrJoin(allowed, ", ", [](std::string* out, std::string_view v) { out->append(v); });
-  std::string value = String(name, default_value, absl::StrCat(std::string(description), " One of: ", choices, "."));
+  std::string choices =
+      absl::StrJoin(allowed, ", ", [](std::string* out, std::string_view v) { out->append(v); });
+  std::string value =
+      String(name, default_value, absl::StrCat(std::string(description), " One of: ", choices, "."));
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
   Invalid(absl::StrCat("'", value, "' is not one of: ", choices));
   return std::string(default_value);
@@ -102,8 +105,7 @@ bool Config::Bool(std::string_view name, bool default_value, std::string_view de
   return value;
 }
 
-std::chrono::milliseconds Config::Duration(std::string_view name,
-                                           std::chrono::milliseconds default_value,
+std::chrono::milliseconds Config::Duration(std::string_view name, std::chrono::milliseconds default_value,
                                            std::string_view description) {
   const char* raw = Raw(name, absl::StrCat(default_value.count(), "ms"), description);
   if (raw == nullptr) return default_value;
@@ -123,8 +125,9 @@ absl::Status Config::status() const {
 std::string Config::HelpText() const {
   std::string out = "Environment variables (each also read as CUSTFLOW_<NAME> when unset):\n";
   for (const SettingInfo& s : settings_) {
-    absl::StrAppend(&out, "  ", s.env_name, "  (default: ", s.default_value.empty() ? "empty" : s.default_value,
-                    ")\n      ", s.description, "\n");
+    absl::StrAppend(&out, "  ", s.env_name,
+                    "  (default: ", s.default_value.empty() ? "empty" : s.default_value, ")\n      ",
+                    s.description, "\n");
   }
   return out;
 }

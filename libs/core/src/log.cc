@@ -23,8 +23,8 @@ LogState& State() {
 }
 
 bool IsEmailChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-         c == '+' || c == '%';
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '+' ||
+         c == '%';
 }
 
 // Masks every e-mail address: keeps the first character of the local part and the domain.
@@ -50,9 +50,7 @@ std::string MaskEmails(std::string_view text) {
 }
 
 // "2026-11-23": a date, not a phone number.
-bool IsDate(std::string_view run) {
-  return run.size() == 10 && run[4] == '-' && run[7] == '-';
-}
+bool IsDate(std::string_view run) { return run.size() == 10 && run[4] == '-' && run[7] == '-'; }
 
 // Masks runs of 7+ digits, allowing single spaces, dashes and a leading '+' inside.
 std::string MaskPhones(std::string_view text) {
@@ -102,10 +100,14 @@ void MaskFields(nlohmann::json& value) {
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }

@@ -46,8 +46,7 @@ std::string FormatDouble(double value) {
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
-    : upper_bounds_(std::move(upper_bounds)),
-      buckets_(new std::atomic<uint64_t>[upper_bounds_.size() + 1]) {
+    : upper_bounds_(std::move(upper_bounds)), buckets_(new std::atomic<uint64_t>[upper_bounds_.size() + 1]) {
   std::sort(upper_bounds_.begin(), upper_bounds_.end());
   for (size_t i = 0; i <= upper_bounds_.size(); ++i) buckets_[i].store(0);
 }
@@ -69,7 +68,9 @@ std::vector<uint64_t> Histogram::CumulativeCounts() const {
   return out;
 }
 
-double Histogram::sum() const { return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6; }
+double Histogram::sum() const {
+  return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6;
+}
 
 std::vector<double> LatencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -112,7 +113,9 @@ std::string MetricsRegistry::RenderPrometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    const char* type = family.kind == Kind::kCounter ? "counter" : family.kind == Kind::kGauge ? "gauge" : "histogram";
+    const char* type = family.kind == Kind::kCounter ? "counter"
+                       : family.kind == Kind::kGauge ? "gauge"
+                                                     : "histogram";
     absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", type, "\n");
     for (const auto& [labels, counter] : family.counters) {
       absl::StrAppend(&out, name, RenderLabels(labels), " ", counter->value(), "\n");

@@ -19,9 +19,10 @@ bool SplitHostPort(const std::string& address, std::string& host, int& port) {
 }
 
 ServiceHost::ServiceHost(std::string name, Config& config) : name_(std::move(name)) {
-  std::string level_text = config.Choice("LOG_LEVEL", "info", {"debug", "info", "warn", "error"},
-                                        "Lowest log level written.");
-  grpc_address_ = config.String("GRPC_ADDRESS", "0.0.0.0:50051", "Address the gRPC API listens on (host:port).");
+  std::string level_text =
+      config.Choice("LOG_LEVEL", "info", {"debug", "info", "warn", "error"}, "Lowest log level written.");
+  grpc_address_ =
+      config.String("GRPC_ADDRESS", "0.0.0.0:50051", "Address the gRPC API listens on (host:port).");
   http_address_ = config.String("HTTP_ADDRESS", "0.0.0.0:8080",
                                 "Address of the HTTP port with /healthz, /readyz and /metrics (host:port).");
   http_threads_ = static_cast<int>(config.Int("HTTP_THREADS", 1, "Threads serving the HTTP port."));

@@ -24,7 +24,8 @@ TEST(Config, UnsetVariablesGiveDefaults) {
 }
 
 TEST(Config, ServiceVariableWinsOverSharedVariable) {
-  Config config("ingest", From({{"CUSTFLOW_INGEST_KAFKA_BROKERS", "a:1"}, {"CUSTFLOW_KAFKA_BROKERS", "b:2"}}));
+  Config config("ingest",
+                From({{"CUSTFLOW_INGEST_KAFKA_BROKERS", "a:1"}, {"CUSTFLOW_KAFKA_BROKERS", "b:2"}}));
   EXPECT_EQ(config.String("KAFKA_BROKERS", "", "brokers"), "a:1");
 }
 
@@ -46,7 +47,8 @@ TEST(Config, InvalidValuesAreReportedWithVariableNameAndReason) {
   EXPECT_NE(message.find("CUSTFLOW_REPORTING_BATCH: 'lots' is not an integer"), std::string::npos) << message;
   EXPECT_NE(message.find("CUSTFLOW_REPORTING_FLUSH"), std::string::npos) << message;
   EXPECT_NE(message.find("CUSTFLOW_REPORTING_DEBUG: 'maybe' is not a boolean"), std::string::npos) << message;
-  EXPECT_NE(message.find("CUSTFLOW_REPORTING_LOG_LEVEL: 'loud' is not one of: debug, info"), std::string::npos)
+  EXPECT_NE(message.find("CUSTFLOW_REPORTING_LOG_LEVEL: 'loud' is not one of: debug, info"),
+            std::string::npos)
       << message;
 }
 
@@ -76,16 +78,17 @@ TEST_P(ParseDurationTest, ParsesUnitsOrRejects) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, ParseDurationTest,
-                         ::testing::Values(DurationCase{.text = "250ms", .ok = true, .expected = std::chrono::milliseconds(250)},
-                                           DurationCase{.text = "5s", .ok = true, .expected = std::chrono::seconds(5)},
-                                           DurationCase{.text = "2m", .ok = true, .expected = std::chrono::minutes(2)},
-                                           DurationCase{.text = "1h", .ok = true, .expected = std::chrono::hours(1)},
-                                           DurationCase{.text = "40", .ok = true, .expected = std::chrono::milliseconds(40)},
-                                           DurationCase{.text = "", .ok = false, .expected = {}},
-                                           DurationCase{.text = "s", .ok = false, .expected = {}},
-                                           DurationCase{.text = "5 s", .ok = false, .expected = {}},
-                                           DurationCase{.text = "5d", .ok = false, .expected = {}}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, ParseDurationTest,
+    ::testing::Values(DurationCase{.text = "250ms", .ok = true, .expected = std::chrono::milliseconds(250)},
+                      DurationCase{.text = "5s", .ok = true, .expected = std::chrono::seconds(5)},
+                      DurationCase{.text = "2m", .ok = true, .expected = std::chrono::minutes(2)},
+                      DurationCase{.text = "1h", .ok = true, .expected = std::chrono::hours(1)},
+                      DurationCase{.text = "40", .ok = true, .expected = std::chrono::milliseconds(40)},
+                      DurationCase{.text = "", .ok = false, .expected = {}},
+                      DurationCase{.text = "s", .ok = false, .expected = {}},
+                      DurationCase{.text = "5 s", .ok = false, .expected = {}},
+                      DurationCase{.text = "5d", .ok = false, .expected = {}}));
 
 }  // namespace
 }  // namespace custflow::core

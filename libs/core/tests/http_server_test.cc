@@ -44,7 +44,8 @@ TEST(HttpServer, RejectsBodiesOverTheLimitWith413) {
 TEST(HttpServer, HandlerExceptionBecomes500) {
   HttpServer::Options options;
   options.address = "127.0.0.1";
-  auto server = HttpServer::Start(options, [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
+  auto server = HttpServer::Start(
+      options, [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
   ASSERT_TRUE(server.ok());
   EXPECT_EQ(Fetch(absl::StrCat("http://127.0.0.1:", (*server)->port(), "/")).status, 500);
 }
@@ -57,7 +58,8 @@ TEST(HttpServer, StartFailsClearlyWhenThePortIsTaken) {
   auto second = HttpServer::Start(options, [](const HttpRequest&) { return HttpResponse{}; });
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.status().message().find(absl::StrCat("cannot listen on 127.0.0.1:", first->port())),
-            std::string::npos) << second.status();
+            std::string::npos)
+      << second.status();
 }
 
 TEST(AdminHandler, ServesHealthReadinessAndMetrics) {
@@ -65,7 +67,8 @@ TEST(AdminHandler, ServesHealthReadinessAndMetrics) {
   MetricsRegistry metrics;
   metrics.GetCounter("custflow_test_total", "A test counter.").Increment(2);
   bool redis_up = true;
-  health.AddReadinessCheck("redis", [&] { return redis_up ? absl::OkStatus() : absl::UnavailableError("refused"); });
+  health.AddReadinessCheck("redis",
+                           [&] { return redis_up ? absl::OkStatus() : absl::UnavailableError("refused"); });
   HttpServer::Options options;
   options.address = "127.0.0.1";
   auto server = HttpServer::Start(options, AdminHandler(health, metrics));

@@ -22,10 +22,10 @@ INSTANTIATE_TEST_SUITE_P(
                       MaskCase{"+86 138 0013 8000", "***8000"},
                       MaskCase{"tel 010-6552-9988.", "tel ***9988."},
                       MaskCase{"zhang.san@example.com wrote", "z***@example.com wrote"},
-                      MaskCase{"客户 李四 电话13912345678 邮箱 lisi@qq.com", "客户 李四 电话***5678 邮箱 l***@qq.com"},
+                      MaskCase{"客户 李四 电话13912345678 邮箱 lisi@qq.com",
+                               "客户 李四 电话***5678 邮箱 l***@qq.com"},
                       MaskCase{"order 123456 of 2026-11-23", "order 123456 of 2026-11-23"},
-                      MaskCase{"no @ here and a@b", "no @ here and a@b"},
-                      MaskCase{"", ""}));
+                      MaskCase{"no @ here and a@b", "no @ here and a@b"}, MaskCase{"", ""}));
 
 TEST(ParseLogLevel, AcceptsKnownNamesOnly) {
   LogLevel level = LogLevel::kInfo;

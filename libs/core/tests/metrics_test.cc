@@ -26,7 +26,8 @@ TEST(Metrics, RendersPrometheusTextFormat) {
   latency.Observe(3);
   std::string text = registry.RenderPrometheus();
   EXPECT_NE(text.find("# TYPE custflow_events_total counter\ncustflow_events_total{channel=\"web\"} 3\n"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("custflow_in_flight 7\n"), std::string::npos) << text;
   EXPECT_NE(text.find("custflow_ack_seconds_bucket{le=\"0.01\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("custflow_ack_seconds_bucket{le=\"0.1\"} 2\n"), std::string::npos) << text;
@@ -38,7 +39,8 @@ TEST(Metrics, RendersPrometheusTextFormat) {
 TEST(Metrics, LabelValuesAreEscaped) {
   MetricsRegistry registry;
   registry.GetCounter("x_total", "X.", {{"reason", "bad \"phone\"\n"}}).Increment();
-  EXPECT_NE(registry.RenderPrometheus().find("x_total{reason=\"bad \\\"phone\\\"\\n\"} 1"), std::string::npos);
+  EXPECT_NE(registry.RenderPrometheus().find("x_total{reason=\"bad \\\"phone\\\"\\n\"} 1"),
+            std::string::npos);
 }
 
 TEST(Metrics, ConcurrentIncrementsAreAllCounted) {

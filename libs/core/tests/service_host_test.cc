@@ -31,7 +31,8 @@ TEST(ServiceHost, ServesAdminPortAndGrpcThenDrains) {
   std::string base = absl::StrCat("http://127.0.0.1:", host.http_port());
   EXPECT_EQ(Fetch(base + "/readyz").status, 200);
 
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host.grpc_port()), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", host.grpc_port()), grpc::InsecureChannelCredentials());
   EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
 
   host.Drain();

@@ -4,7 +4,8 @@
 
 namespace custflow::domain {
 
-v1::DeadLetter MakeDeadLetter(std::string_view service, std::string_view reason, const FailedMessage& message) {
+v1::DeadLetter MakeDeadLetter(std::string_view service, std::string_view reason,
+                              const FailedMessage& message) {
   v1::DeadLetter letter;
   letter.set_service(std::string(service));
   letter.set_reason(std::string(reason));

@@ -25,10 +25,14 @@ std::string_view Trim(std::string_view text) {
 
 const char* KindName(IdentityKind kind) {
   switch (kind) {
-    case IdentityKind::kPhone: return "phone";
-    case IdentityKind::kEmail: return "email";
-    case IdentityKind::kVisitor: return "visitor";
-    case IdentityKind::kLogin: return "login";
+    case IdentityKind::kPhone:
+      return "phone";
+    case IdentityKind::kEmail:
+      return "email";
+    case IdentityKind::kVisitor:
+      return "visitor";
+    case IdentityKind::kLogin:
+      return "login";
   }
   return "unknown";
 }
@@ -84,7 +88,8 @@ std::vector<Identity> MasterDataIdentities(const v1::Customer& customer) {
 
 std::string DeriveCustomerId(const Identity& identity) {
   char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "cu_%016llx", static_cast<unsigned long long>(Fnv1a64(identity.Key())));
+  std::snprintf(buffer, sizeof buffer, "cu_%016llx",
+                static_cast<unsigned long long>(Fnv1a64(identity.Key())));
   return buffer;
 }
 

@@ -33,19 +33,16 @@ void Set(Properties& properties, absl::string_view name, std::string value) {
   }
 }
 
-std::string Milliseconds(std::chrono::milliseconds duration) {
-  return std::to_string(duration.count());
-}
+std::string Milliseconds(std::chrono::milliseconds duration) { return std::to_string(duration.count()); }
 
 absl::Status AddExtraProperties(const std::map<std::string, std::string>& extra,
-                                std::initializer_list<FixedProperty> fixed,
-                                Properties& properties) {
+                                std::initializer_list<FixedProperty> fixed, Properties& properties) {
   for (const auto& [name, value] : extra) {
     for (const FixedProperty& property : fixed) {
-      if (name == property.name && std::find(property.allowed.begin(), property.allowed.end(),
-                                             value) == property.allowed.end()) {
-        return absl::InvalidArgumentError(absl::StrCat("Kafka property ", name, "=", value,
-                                                       " is not allowed: ", property.reason));
+      if (name == property.name &&
+          std::find(property.allowed.begin(), property.allowed.end(), value) == property.allowed.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Kafka property ", name, "=", value, " is not allowed: ", property.reason));
       }
     }
     Set(properties, name, value);
@@ -60,8 +57,7 @@ absl::Status RequireNonEmpty(absl::string_view value, absl::string_view field) {
 
 absl::Status RequirePositive(std::chrono::milliseconds value, absl::string_view field) {
   if (value.count() > 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " must be positive, got ", value.count(), " ms"));
+  return absl::InvalidArgumentError(absl::StrCat(field, " must be positive, got ", value.count(), " ms"));
 }
 
 std::string_view OffsetResetName(OffsetReset reset) {
@@ -77,8 +73,7 @@ std::string_view OffsetResetName(OffsetReset reset) {
 }
 
 absl::Status ValidateProducerOptions(const ProducerOptions& options) {
-  absl::Status status =
-      RequireNonEmpty(options.bootstrap_servers, "ProducerOptions.bootstrap_servers");
+  absl::Status status = RequireNonEmpty(options.bootstrap_servers, "ProducerOptions.bootstrap_servers");
   if (status.ok()) {
     status = RequirePositive(options.delivery_timeout, "ProducerOptions.delivery_timeout");
   }
@@ -94,24 +89,20 @@ absl::Status ValidateProducerOptions(const ProducerOptions& options) {
 }
 
 absl::Status ValidateConsumerOptions(const ConsumerOptions& options) {
-  absl::Status status =
-      RequireNonEmpty(options.bootstrap_servers, "ConsumerOptions.bootstrap_servers");
+  absl::Status status = RequireNonEmpty(options.bootstrap_servers, "ConsumerOptions.bootstrap_servers");
   if (status.ok()) status = RequireNonEmpty(options.group_id, "ConsumerOptions.group_id");
   if (status.ok()) {
     status = RequirePositive(options.session_timeout, "ConsumerOptions.session_timeout");
   }
   if (!status.ok()) return status;
-  if (options.topics.empty() ||
-      std::any_of(options.topics.begin(), options.topics.end(),
-                  [](const std::string& topic) { return topic.empty(); })) {
-    return absl::InvalidArgumentError(
-        "ConsumerOptions.topics must name at least one topic and no empty one");
+  if (options.topics.empty() || std::any_of(options.topics.begin(), options.topics.end(),
+                                            [](const std::string& topic) { return topic.empty(); })) {
+    return absl::InvalidArgumentError("ConsumerOptions.topics must name at least one topic and no empty one");
   }
   if (options.max_poll_interval < options.session_timeout) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ConsumerOptions.max_poll_interval (", options.max_poll_interval.count(),
-                     " ms) must not be shorter than session_timeout (",
-                     options.session_timeout.count(), " ms)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ConsumerOptions.max_poll_interval (", options.max_poll_interval.count(),
+        " ms) must not be shorter than session_timeout (", options.session_timeout.count(), " ms)"));
   }
   return absl::OkStatus();
 }
@@ -145,8 +136,8 @@ absl::StatusOr<Properties> ProducerProperties(const ProducerOptions& options) {
 absl::StatusOr<Properties> ConsumerProperties(const ConsumerOptions& options) {
   if (absl::Status s = ValidateConsumerOptions(options); !s.ok()) return s;
   // Three heartbeats per session, as Kafka recommends, but never rarer than its default.
-  auto heartbeat = std::clamp(options.session_timeout / 3, std::chrono::milliseconds(1),
-                              std::chrono::milliseconds(3000));
+  auto heartbeat =
+      std::clamp(options.session_timeout / 3, std::chrono::milliseconds(1), std::chrono::milliseconds(3000));
   Properties properties = {
       {"bootstrap.servers", options.bootstrap_servers},
       {"group.id", options.group_id},
@@ -157,11 +148,10 @@ absl::StatusOr<Properties> ConsumerProperties(const ConsumerOptions& options) {
       {"max.poll.interval.ms", Milliseconds(options.max_poll_interval)},
       {"enable.partition.eof", "false"},
   };
-  absl::Status extra =
-      AddExtraProperties(options.properties,
-                         {{"enable.auto.commit", {"false"}, kManualCommitReason},
-                          {"enable.auto.offset.store", {"false"}, kManualCommitReason}},
-                         properties);
+  absl::Status extra = AddExtraProperties(options.properties,
+                                          {{"enable.auto.commit", {"false"}, kManualCommitReason},
+                                           {"enable.auto.offset.store", {"false"}, kManualCommitReason}},
+                                          properties);
   if (!extra.ok()) return extra;
   Set(properties, "enable.auto.commit", "false");
   Set(properties, "enable.auto.offset.store", "false");
@@ -172,8 +162,7 @@ absl::StatusOr<KafkaConfPtr> NewKafkaConf(const Properties& properties) {
   KafkaConfPtr conf(rd_kafka_conf_new());
   char error[512];
   for (const auto& [name, value] : properties) {
-    if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), error, sizeof error) !=
-        RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
       return absl::InvalidArgumentError(
           absl::StrCat("Kafka property ", name, "=", value, " rejected: ", error));
     }

@@ -7,14 +7,14 @@ namespace custflow::kafka {
 
 InMemoryProducer::InMemoryProducer(int partitions) : partitions_(partitions) {}
 
-absl::Status InMemoryProducer::Send(std::string_view topic, std::string_view key,
-                                    std::string_view value, DeliveryCallback on_delivery) {
+absl::Status InMemoryProducer::Send(std::string_view topic, std::string_view key, std::string_view value,
+                                    DeliveryCallback on_delivery) {
   std::lock_guard lock(mu_);
   if (!next_send_error_.ok()) return std::exchange(next_send_error_, absl::OkStatus());
   auto partition =
       static_cast<int32_t>(std::hash<std::string_view>{}(key) % static_cast<size_t>(partitions_));
-  pending_.push_back({{std::string(topic), std::string(key), std::string(value), partition, 0},
-                      std::move(on_delivery)});
+  pending_.push_back(
+      {{std::string(topic), std::string(key), std::string(value), partition, 0}, std::move(on_delivery)});
   return absl::OkStatus();
 }
 
@@ -38,8 +38,7 @@ void InMemoryProducer::DeliverPending(const absl::Status& outcome) {
   // Callbacks run without the lock, so they may Send again.
   for (Pending& pending : batch) {
     if (outcome.ok()) {
-      std::move(pending.on_delivery)(
-          DeliveryReport{pending.record.partition, pending.record.offset});
+      std::move(pending.on_delivery)(DeliveryReport{pending.record.partition, pending.record.offset});
     } else {
       std::move(pending.on_delivery)(outcome);
     }

@@ -68,8 +68,7 @@ Message ToMessage(rd_kafka_message_t* message, ClientLifetime& client) {
   }
   int64_t timestamp_ms = rd_kafka_message_timestamp(message, nullptr);
   if (timestamp_ms >= 0) {
-    result.timestamp =
-        std::chrono::system_clock::time_point(std::chrono::milliseconds(timestamp_ms));
+    result.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(timestamp_ms));
   }
   client.Acquire();
   result.storage = std::unique_ptr<void, MessageStorageReleaser>(
@@ -107,8 +106,7 @@ absl::Status ApplyStartOffsets(const std::vector<TopicPartitionOffset>& chosen,
 }
 
 int RemainingMilliseconds(Clock::time_point deadline) {
-  auto remaining =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<int64_t>(remaining, 0, 60'000));
 }
 
@@ -164,8 +162,7 @@ absl::Status KafkaConsumer::Impl::Start() {
   client_ = new ClientLifetime(rk_);
   // Errors and rebalances are then served by rd_kafka_consumer_poll, i.e. inside Poll.
   rd_kafka_poll_set_consumer(rk_);
-  PartitionListPtr topics(
-      rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
+  PartitionListPtr topics(rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
   for (const std::string& topic : options_.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
@@ -212,8 +209,7 @@ absl::Status KafkaConsumer::Impl::HandleErrorMessage(const rd_kafka_message_t& m
   if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return absl::OkStatus();
   std::string context = absl::StrCat("Kafka consumer of group ", options_.group_id);
   if (message.rkt != nullptr) {
-    absl::StrAppend(&context, " at ", rd_kafka_topic_name(message.rkt), "[", message.partition,
-                    "]");
+    absl::StrAppend(&context, " at ", rd_kafka_topic_name(message.rkt), "[", message.partition, "]");
   }
   if (message.err == RD_KAFKA_RESP_ERR__FATAL) {
     fatal_ = KafkaErrorStatus(message.err, context, FatalError());
@@ -274,9 +270,8 @@ void KafkaConsumer::Impl::Assign(rd_kafka_topic_partition_list_t* partitions) {
     if (!status.ok()) {
       // The partitions stay unassigned: reading from an unknown position could apply
       // events twice or skip them.
-      fatal_ =
-          absl::Status(status.code(), absl::StrCat("Kafka consumer of group ", options_.group_id,
-                                                   ": on_assign hook failed: ", status.message()));
+      fatal_ = absl::Status(status.code(), absl::StrCat("Kafka consumer of group ", options_.group_id,
+                                                        ": on_assign hook failed: ", status.message()));
       return;
     }
   }
@@ -298,8 +293,8 @@ void KafkaConsumer::Impl::SetAssignment(rd_kafka_topic_partition_list_t* partiti
   std::string context = absl::StrCat("Kafka consumer of group ", options_.group_id, ": cannot ",
                                      add ? "assign" : "unassign", " partitions");
   if (Cooperative()) {
-    rd_kafka_error_t* error = add ? rd_kafka_incremental_assign(rk_, partitions)
-                                  : rd_kafka_incremental_unassign(rk_, partitions);
+    rd_kafka_error_t* error =
+        add ? rd_kafka_incremental_assign(rk_, partitions) : rd_kafka_incremental_unassign(rk_, partitions);
     if (error == nullptr) return;
     fatal_ = KafkaErrorStatus(rd_kafka_error_code(error), context, rd_kafka_error_string(error));
     rd_kafka_error_destroy(error);
@@ -326,8 +321,8 @@ absl::Status KafkaConsumer::Impl::Commit(const std::vector<TopicPartitionOffset>
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaErrorStatus(error, context);
   for (const rd_kafka_topic_partition_t& element : std::span(list->elems, list->cnt)) {
     if (element.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return KafkaErrorStatus(
-          element.err, absl::StrCat(context, " at ", element.topic, "[", element.partition, "]"));
+      return KafkaErrorStatus(element.err,
+                              absl::StrCat(context, " at ", element.topic, "[", element.partition, "]"));
     }
   }
   return absl::OkStatus();
@@ -338,8 +333,7 @@ absl::Status KafkaConsumer::Impl::Close() {
   // Runs the revoke hook, which may still Commit, so closed_ is set afterwards.
   rd_kafka_resp_err_t error = rd_kafka_consumer_close(rk_);
   closed_ = true;
-  return KafkaErrorStatus(error,
-                          absl::StrCat("closing Kafka consumer of group ", options_.group_id));
+  return KafkaErrorStatus(error, absl::StrCat("closing Kafka consumer of group ", options_.group_id));
 }
 
 absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(ConsumerOptions options) {

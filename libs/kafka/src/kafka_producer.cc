@@ -113,23 +113,22 @@ absl::StatusOr<rd_kafka_topic_t*> KafkaProducer::Impl::Topic(absl::string_view n
   std::string owned(name.data(), name.size());
   rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, owned.c_str(), nullptr);
   if (topic == nullptr) {
-    return KafkaErrorStatus(rd_kafka_last_error(),
-                            absl::StrCat("cannot use Kafka topic '", name, "'"));
+    return KafkaErrorStatus(rd_kafka_last_error(), absl::StrCat("cannot use Kafka topic '", name, "'"));
   }
   topics_.emplace(std::move(owned), topic);
   return topic;
 }
 
-absl::Status KafkaProducer::Impl::Send(absl::string_view topic, std::string_view key,
-                                       std::string_view value, DeliveryCallback on_delivery) {
+absl::Status KafkaProducer::Impl::Send(absl::string_view topic, std::string_view key, std::string_view value,
+                                       DeliveryCallback on_delivery) {
   absl::StatusOr<rd_kafka_topic_t*> handle = Topic(topic);
   if (!handle.ok()) return handle.status();
   auto* callback = new DeliveryCallback(std::move(on_delivery));
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   // RD_KAFKA_MSG_F_COPY: librdkafka copies the bytes, so the views need not outlive Send.
-  int result = rd_kafka_produce(*handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                const_cast<char*>(value.data()), value.size(),
-                                key.empty() ? nullptr : key.data(), key.size(), callback);
+  int result =
+      rd_kafka_produce(*handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, const_cast<char*>(value.data()),
+                       value.size(), key.empty() ? nullptr : key.data(), key.size(), callback);
   if (result == 0) return absl::OkStatus();
   rd_kafka_resp_err_t error = rd_kafka_last_error();
   delete callback;
@@ -144,12 +143,11 @@ absl::Status KafkaProducer::Impl::SendError(rd_kafka_resp_err_t error, absl::str
     case RD_KAFKA_RESP_ERR__QUEUE_FULL:
       return KafkaErrorStatus(
           error, context,
-          absl::StrCat("local producer queue is full (", options_.max_queued_messages,
-                       " messages or ", options_.max_queued_kbytes,
-                       " KiB await delivery); retry later"));
+          absl::StrCat("local producer queue is full (", options_.max_queued_messages, " messages or ",
+                       options_.max_queued_kbytes, " KiB await delivery); retry later"));
     case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-      return KafkaErrorStatus(
-          error, context, absl::StrCat("message of ", bytes, " bytes exceeds message.max.bytes"));
+      return KafkaErrorStatus(error, context,
+                              absl::StrCat("message of ", bytes, " bytes exceeds message.max.bytes"));
     case RD_KAFKA_RESP_ERR__FATAL:
       return KafkaErrorStatus(error, context, FatalError());
     default:
@@ -157,8 +155,7 @@ absl::Status KafkaProducer::Impl::SendError(rd_kafka_resp_err_t error, absl::str
   }
 }
 
-void KafkaProducer::Impl::OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message,
-                                     void* opaque) {
+void KafkaProducer::Impl::OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<Impl*>(opaque);
   std::unique_ptr<DeliveryCallback> callback(static_cast<DeliveryCallback*>(message->_private));
   absl::StatusOr<DeliveryReport> outcome =
@@ -176,26 +173,23 @@ absl::Status KafkaProducer::Impl::DeliveryError(const rd_kafka_message_t& messag
   switch (message.err) {
     case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT: {
       std::lock_guard lock(last_error_mu_);
-      return KafkaErrorStatus(
-          message.err,
-          absl::StrCat("delivery to Kafka topic ", topic, " not confirmed within ",
-                       options_.delivery_timeout.count(), " ms"),
-          last_error_.empty()
-              ? std::string(rd_kafka_err2str(message.err))
-              : absl::StrCat(rd_kafka_err2str(message.err), "; last client error: ", last_error_));
+      return KafkaErrorStatus(message.err,
+                              absl::StrCat("delivery to Kafka topic ", topic, " not confirmed within ",
+                                           options_.delivery_timeout.count(), " ms"),
+                              last_error_.empty() ? std::string(rd_kafka_err2str(message.err))
+                                                  : absl::StrCat(rd_kafka_err2str(message.err),
+                                                                 "; last client error: ", last_error_));
     }
     case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
     case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
-      return KafkaErrorStatus(
-          message.err, absl::StrCat("delivery to Kafka topic ", topic, " cancelled"),
-          "the producer shut down before the broker confirmed the message; it may or may "
-          "not be stored");
+      return KafkaErrorStatus(message.err, absl::StrCat("delivery to Kafka topic ", topic, " cancelled"),
+                              "the producer shut down before the broker confirmed the message; it may or may "
+                              "not be stored");
     case RD_KAFKA_RESP_ERR__FATAL:
-      return KafkaErrorStatus(
-          message.err, absl::StrCat("delivery to Kafka topic ", topic, " failed"), FatalError());
+      return KafkaErrorStatus(message.err, absl::StrCat("delivery to Kafka topic ", topic, " failed"),
+                              FatalError());
     default:
-      return KafkaErrorStatus(message.err,
-                              absl::StrCat("delivery to Kafka topic ", topic, " failed"));
+      return KafkaErrorStatus(message.err, absl::StrCat("delivery to Kafka topic ", topic, " failed"));
   }
 }
 
@@ -227,13 +221,12 @@ bool KafkaProducer::Impl::WaitForDeliveries(std::chrono::milliseconds timeout) {
 
 absl::Status KafkaProducer::Impl::Flush(std::chrono::milliseconds timeout) {
   if (std::this_thread::get_id() == poller_.get_id()) {
-    return absl::FailedPreconditionError(
-        "Flush called from a delivery callback would wait for itself");
+    return absl::FailedPreconditionError("Flush called from a delivery callback would wait for itself");
   }
   if (WaitForDeliveries(timeout)) return absl::OkStatus();
   return absl::DeadlineExceededError(absl::StrCat("Kafka producer flush: ", in_flight_.load(),
-                                                  " messages still await delivery after ",
-                                                  timeout.count(), " ms"));
+                                                  " messages still await delivery after ", timeout.count(),
+                                                  " ms"));
 }
 
 absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(ProducerOptions options) {
@@ -246,15 +239,12 @@ KafkaProducer::KafkaProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 
 KafkaProducer::~KafkaProducer() = default;
 
-absl::Status KafkaProducer::Send(std::string_view topic, std::string_view key,
-                                 std::string_view value, DeliveryCallback on_delivery) {
+absl::Status KafkaProducer::Send(std::string_view topic, std::string_view key, std::string_view value,
+                                 DeliveryCallback on_delivery) {
   // Debian's Abseil has its own string_view type, which the topic cache is keyed by.
-  return impl_->Send(absl::string_view(topic.data(), topic.size()), key, value,
-                     std::move(on_delivery));
+  return impl_->Send(absl::string_view(topic.data(), topic.size()), key, value, std::move(on_delivery));
 }
 
-absl::Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
-  return impl_->Flush(timeout);
-}
+absl::Status KafkaProducer::Flush(std::chrono::milliseconds timeout) { return impl_->Flush(timeout); }
 
 }  // namespace custflow::kafka

@@ -5,8 +5,7 @@
 
 namespace custflow::kafka {
 
-std::future<absl::StatusOr<DeliveryReport>> Producer::SendAsync(std::string_view topic,
-                                                                std::string_view key,
+std::future<absl::StatusOr<DeliveryReport>> Producer::SendAsync(std::string_view topic, std::string_view key,
                                                                 std::string_view value) {
   auto promise = std::make_shared<std::promise<absl::StatusOr<DeliveryReport>>>();
   std::future<absl::StatusOr<DeliveryReport>> future = promise->get_future();

@@ -89,8 +89,7 @@ TEST_P(ProducerRejectsWeakerDeliveryTest, NamingThePropertyAndTheReason) {
 }
 
 INSTANTIATE_TEST_SUITE_P(WeakSettings, ProducerRejectsWeakerDeliveryTest,
-                         ::testing::Values(RejectedProperty{"acks", "1"},
-                                           RejectedProperty{"acks", "0"},
+                         ::testing::Values(RejectedProperty{"acks", "1"}, RejectedProperty{"acks", "0"},
                                            RejectedProperty{"request.required.acks", "1"},
                                            RejectedProperty{"enable.idempotence", "false"}));
 
@@ -112,17 +111,17 @@ TEST_P(ProducerOptionsValidationTest, RejectsInvalidOptionsNamingTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ProducerOptionsValidationTest,
-    ::testing::Values(
-        InvalidOptionsCase{"NoBootstrap", [](ProducerOptions& o) { o.bootstrap_servers.clear(); },
-                           "ProducerOptions.bootstrap_servers is empty"},
-        InvalidOptionsCase{"ZeroDeliveryTimeout",
-                           [](ProducerOptions& o) { o.delivery_timeout = {}; },
-                           "ProducerOptions.delivery_timeout must be positive"},
-        InvalidOptionsCase{"NegativeLinger",
-                           [](ProducerOptions& o) { o.linger = std::chrono::milliseconds(-1); },
-                           "ProducerOptions.linger must not be negative"},
-        InvalidOptionsCase{"EmptyQueue", [](ProducerOptions& o) { o.max_queued_messages = 0; },
-                           "max_queued_messages and max_queued_kbytes must be positive"}),
+    ::testing::Values(InvalidOptionsCase{"NoBootstrap",
+                                         [](ProducerOptions& o) { o.bootstrap_servers.clear(); },
+                                         "ProducerOptions.bootstrap_servers is empty"},
+                      InvalidOptionsCase{"ZeroDeliveryTimeout",
+                                         [](ProducerOptions& o) { o.delivery_timeout = {}; },
+                                         "ProducerOptions.delivery_timeout must be positive"},
+                      InvalidOptionsCase{"NegativeLinger",
+                                         [](ProducerOptions& o) { o.linger = std::chrono::milliseconds(-1); },
+                                         "ProducerOptions.linger must not be negative"},
+                      InvalidOptionsCase{"EmptyQueue", [](ProducerOptions& o) { o.max_queued_messages = 0; },
+                                         "max_queued_messages and max_queued_kbytes must be positive"}),
     [](const auto& test_case) { return test_case.param.name; });
 
 TEST(ConsumerPropertiesTest, DefaultsCommitOnlyWhenTheCallerSays) {
@@ -197,11 +196,10 @@ INSTANTIATE_TEST_SUITE_P(
                             "no empty one"},
         InvalidConsumerCase{"ZeroSession", [](ConsumerOptions& o) { o.session_timeout = {}; },
                             "ConsumerOptions.session_timeout must be positive"},
-        InvalidConsumerCase{
-            "PollIntervalShorterThanSession",
-            [](ConsumerOptions& o) { o.max_poll_interval = std::chrono::milliseconds(5000); },
-            "max_poll_interval (5000 ms) must not be shorter than "
-            "session_timeout (10000 ms)"}),
+        InvalidConsumerCase{"PollIntervalShorterThanSession",
+                            [](ConsumerOptions& o) { o.max_poll_interval = std::chrono::milliseconds(5000); },
+                            "max_poll_interval (5000 ms) must not be shorter than "
+                            "session_timeout (10000 ms)"}),
     [](const auto& test_case) { return test_case.param.name; });
 
 TEST(NewKafkaConfTest, AcceptsTheMappedProperties) {

@@ -46,10 +46,9 @@ TEST(InMemoryProducerTest, DeliveryGivesConsecutiveOffsetsPerPartition) {
 TEST(InMemoryProducerTest, FailedDeliveryReportsTheErrorAndStoresNothing) {
   InMemoryProducer producer;
   absl::Status outcome;
-  ASSERT_TRUE(producer
-                  .Send("t", "k", "v",
-                        [&](absl::StatusOr<DeliveryReport> report) { outcome = report.status(); })
-                  .ok());
+  ASSERT_TRUE(
+      producer.Send("t", "k", "v", [&](absl::StatusOr<DeliveryReport> report) { outcome = report.status(); })
+          .ok());
   producer.DeliverPending(absl::UnavailableError("broker down"));
   EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(producer.delivered().empty());

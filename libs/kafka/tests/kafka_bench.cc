@@ -45,8 +45,7 @@ double RawLibrdkafkaMessagesPerSecond(const std::string& bootstrap) {
   for (auto [name, value] :
        {std::pair{"bootstrap.servers", bootstrap.c_str()}, std::pair{"acks", "all"},
         std::pair{"enable.idempotence", "true"}, std::pair{"linger.ms", "5"},
-        std::pair{"partitioner", "murmur2_random"},
-        std::pair{"queue.buffering.max.kbytes", "131072"}}) {
+        std::pair{"partitioner", "murmur2_random"}, std::pair{"queue.buffering.max.kbytes", "131072"}}) {
     EXPECT_EQ(rd_kafka_conf_set(conf, name, value, error, sizeof error), RD_KAFKA_CONF_OK) << error;
   }
   rd_kafka_conf_set_dr_msg_cb(conf, &CountDelivery);
@@ -93,13 +92,11 @@ double KafkaProducerMessagesPerSecond(const std::string& bootstrap) {
 }
 
 TEST(KafkaProducerBench, ThroughputIsCloseToRawLibrdkafka) {
-  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker =
-      custflow::testing::StartKafkaBroker();
+  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker = custflow::testing::StartKafkaBroker();
   ASSERT_TRUE(broker.ok()) << broker.status();
   double raw = RawLibrdkafkaMessagesPerSecond(broker->bootstrap_servers());
   double ours = KafkaProducerMessagesPerSecond(broker->bootstrap_servers());
-  std::printf("raw librdkafka: %.0f msg/s, KafkaProducer: %.0f msg/s, ratio %.2f\n", raw, ours,
-              ours / raw);
+  std::printf("raw librdkafka: %.0f msg/s, KafkaProducer: %.0f msg/s, ratio %.2f\n", raw, ours, ours / raw);
   EXPECT_GE(ours, 100'000);
   EXPECT_GE(ours / raw, 0.7);
 }
@@ -150,8 +147,7 @@ double KafkaConsumerMessagesPerSecond(const std::string& bootstrap, int expected
   Clock::time_point start;
   Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);
   while (received < expected && Clock::now() < deadline) {
-    absl::StatusOr<std::vector<Message>> batch =
-        (*consumer)->Poll(5000, std::chrono::milliseconds(100));
+    absl::StatusOr<std::vector<Message>> batch = (*consumer)->Poll(5000, std::chrono::milliseconds(100));
     if (!batch.ok()) {
       ADD_FAILURE() << batch.status();
       break;
@@ -187,8 +183,7 @@ int RetainedMessages(const std::string& bootstrap) {
 }
 
 TEST(KafkaConsumerBench, ThroughputIsCloseToRawLibrdkafka) {
-  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker =
-      custflow::testing::StartKafkaBroker();
+  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker = custflow::testing::StartKafkaBroker();
   ASSERT_TRUE(broker.ok()) << broker.status();
   KafkaProducerMessagesPerSecond(broker->bootstrap_servers());
   int retained = RetainedMessages(broker->bootstrap_servers());

@@ -31,8 +31,7 @@ constexpr auto kJoinTimeout = std::chrono::seconds(15);
 class KafkaConsumerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<custflow::testing::LocalKafkaBroker> broker =
-        custflow::testing::StartKafkaBroker();
+    absl::StatusOr<custflow::testing::LocalKafkaBroker> broker = custflow::testing::StartKafkaBroker();
     ASSERT_TRUE(broker.ok()) << broker.status();
     broker_.emplace(*std::move(broker));
   }
@@ -49,15 +48,13 @@ class KafkaConsumerTest : public ::testing::Test {
   }
 
   std::unique_ptr<KafkaConsumer> NewConsumer(ConsumerOptions options) {
-    absl::StatusOr<std::unique_ptr<KafkaConsumer>> consumer =
-        KafkaConsumer::Create(std::move(options));
+    absl::StatusOr<std::unique_ptr<KafkaConsumer>> consumer = KafkaConsumer::Create(std::move(options));
     EXPECT_TRUE(consumer.ok()) << consumer.status();
     return consumer.ok() ? *std::move(consumer) : nullptr;
   }
 
   // Produces key/value pairs in order and returns where each landed.
-  std::vector<DeliveryReport> Produce(
-      const std::vector<std::pair<std::string, std::string>>& messages) {
+  std::vector<DeliveryReport> Produce(const std::vector<std::pair<std::string, std::string>>& messages) {
     auto producer = KafkaProducer::Create({.bootstrap_servers = broker_->bootstrap_servers()});
     EXPECT_TRUE(producer.ok()) << producer.status();
     if (!producer.ok()) return {};
@@ -82,8 +79,7 @@ std::vector<Message> PollFor(Consumer& consumer, size_t count, Clock::duration t
   std::vector<Message> messages;
   Clock::time_point deadline = Clock::now() + timeout;
   while (messages.size() < count && Clock::now() < deadline) {
-    absl::StatusOr<std::vector<Message>> batch =
-        consumer.Poll(count - messages.size(), milliseconds(200));
+    absl::StatusOr<std::vector<Message>> batch = consumer.Poll(count - messages.size(), milliseconds(200));
     if (!batch.ok()) {
       ADD_FAILURE() << batch.status();
       break;
@@ -199,8 +195,8 @@ TEST_F(KafkaConsumerTest, AssignHookStartsAPartitionAtTheChosenOffset) {
   ASSERT_NE(consumer, nullptr);
 
   std::vector<Message> messages = PollFor(*consumer, 3, kJoinTimeout);
-  EXPECT_EQ(Positions(messages), (std::set<std::pair<int32_t, int64_t>>{
-                                     {partition, 7}, {partition, 8}, {partition, 9}}));
+  EXPECT_EQ(Positions(messages),
+            (std::set<std::pair<int32_t, int64_t>>{{partition, 7}, {partition, 8}, {partition, 9}}));
 
   // Poll returns as soon as a message is there, not when its timeout passes.
   std::future<absl::StatusOr<DeliveryReport>> sent;
@@ -252,8 +248,7 @@ TEST_F(KafkaConsumerTest, CommitNeedsAnOffsetForEveryPartition) {
   ASSERT_NE(consumer, nullptr);
   absl::Status committed = consumer->Commit({{kTopic, 2, std::nullopt}});
   EXPECT_EQ(committed.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(committed.message(),
-              HasSubstr("Commit needs an offset for custflow.interactions.v1[2]"));
+  EXPECT_THAT(committed.message(), HasSubstr("Commit needs an offset for custflow.interactions.v1[2]"));
 }
 
 TEST_F(KafkaConsumerTest, ClosedConsumerRefusesToPoll) {
@@ -261,8 +256,7 @@ TEST_F(KafkaConsumerTest, ClosedConsumerRefusesToPoll) {
   ASSERT_NE(consumer, nullptr);
   ASSERT_TRUE(consumer->Close().ok());
   EXPECT_TRUE(consumer->Close().ok());
-  EXPECT_EQ(consumer->Poll(1, milliseconds(10)).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(consumer->Poll(1, milliseconds(10)).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

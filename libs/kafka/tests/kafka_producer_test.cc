@@ -47,8 +47,7 @@ std::string UnreachableBootstrap() {
 }
 
 TEST(KafkaProducerTest, DeliveryReportsPartitionAndConsecutiveOffsetsAfterTheBrokerConfirmed) {
-  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker =
-      custflow::testing::StartKafkaBroker();
+  absl::StatusOr<custflow::testing::LocalKafkaBroker> broker = custflow::testing::StartKafkaBroker();
   ASSERT_TRUE(broker.ok()) << broker.status();
   auto producer = KafkaProducer::Create({.bootstrap_servers = broker->bootstrap_servers()});
   ASSERT_TRUE(producer.ok()) << producer.status();
@@ -77,8 +76,8 @@ TEST(KafkaProducerTest, DeliveryReportsPartitionAndConsecutiveOffsetsAfterTheBro
 }
 
 TEST(KafkaProducerTest, UnreachableBrokerFailsWithinTheDeliveryTimeoutAndNeverReportsSuccess) {
-  auto producer = KafkaProducer::Create({.bootstrap_servers = UnreachableBootstrap(),
-                                         .delivery_timeout = std::chrono::milliseconds(1500)});
+  auto producer = KafkaProducer::Create(
+      {.bootstrap_servers = UnreachableBootstrap(), .delivery_timeout = std::chrono::milliseconds(1500)});
   ASSERT_TRUE(producer.ok()) << producer.status();
   Outcomes outcomes;
   Clock::time_point start = Clock::now();
@@ -146,8 +145,8 @@ TEST(KafkaProducerTest, DestructionReportsUndeliveredMessagesAsCancelledExactlyO
 }
 
 TEST(KafkaProducerTest, FlushTimesOutWithTheNumberOfPendingMessages) {
-  auto producer = KafkaProducer::Create({.bootstrap_servers = UnreachableBootstrap(),
-                                         .close_timeout = std::chrono::milliseconds(100)});
+  auto producer = KafkaProducer::Create(
+      {.bootstrap_servers = UnreachableBootstrap(), .close_timeout = std::chrono::milliseconds(100)});
   ASSERT_TRUE(producer.ok()) << producer.status();
   ASSERT_TRUE((*producer)->Send(kTopic, "k", "v", [](auto) {}).ok());
   absl::Status flushed = (*producer)->Flush(std::chrono::milliseconds(200));
@@ -156,8 +155,8 @@ TEST(KafkaProducerTest, FlushTimesOutWithTheNumberOfPendingMessages) {
 }
 
 TEST(KafkaProducerTest, SendRejectsAnEmptyTopicWithoutCallingBack) {
-  auto producer = KafkaProducer::Create({.bootstrap_servers = UnreachableBootstrap(),
-                                         .close_timeout = std::chrono::milliseconds(100)});
+  auto producer = KafkaProducer::Create(
+      {.bootstrap_servers = UnreachableBootstrap(), .close_timeout = std::chrono::milliseconds(100)});
   ASSERT_TRUE(producer.ok()) << producer.status();
   bool called = false;
   absl::Status sent = (*producer)->Send("", "k", "v", [&](auto) { called = true; });
@@ -168,8 +167,8 @@ TEST(KafkaProducerTest, SendRejectsAnEmptyTopicWithoutCallingBack) {
 }
 
 TEST(KafkaProducerTest, CreateRejectsAnUnknownPropertyWithLibrdkafkasReason) {
-  auto producer = KafkaProducer::Create(
-      {.bootstrap_servers = "127.0.0.1:1", .properties = {{"no.such.property", "x"}}});
+  auto producer =
+      KafkaProducer::Create({.bootstrap_servers = "127.0.0.1:1", .properties = {{"no.such.property", "x"}}});
   EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(producer.status().message(), HasSubstr("No such configuration property"));
 }

@@ -24,8 +24,7 @@ absl::Status Validate(const HiredisOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat("redis db ", options.db, " is negative"));
   }
   if (options.pool_size < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("redis pool size ", options.pool_size, " is less than 1"));
+    return absl::InvalidArgumentError(absl::StrCat("redis pool size ", options.pool_size, " is less than 1"));
   }
   if (options.connect_timeout.count() <= 0 || options.command_timeout.count() <= 0) {
     return absl::InvalidArgumentError("redis connect and command timeouts must be positive");
@@ -89,8 +88,7 @@ absl::StatusOr<std::vector<Reply>> HiredisClient::Pipeline(absl::Span<const Comm
   return NextConnection().RunPipeline(commands);
 }
 
-absl::StatusOr<Reply> HiredisClient::Eval(const Script& script,
-                                          absl::Span<const std::string_view> keys,
+absl::StatusOr<Reply> HiredisClient::Eval(const Script& script, absl::Span<const std::string_view> keys,
                                           absl::Span<const std::string_view> args) {
   std::string key_count = std::to_string(keys.size());
   absl::InlinedVector<std::string_view, 16> command = {"EVALSHA", script.sha1(), key_count};

@@ -20,16 +20,11 @@ struct ErrorPrefixCode {
 // their own are UNAVAILABLE (worth a later retry); anything unlisted is a fault in the
 // command or the data, hence INTERNAL.
 constexpr ErrorPrefixCode kErrorCodes[] = {
-    {"LOADING", absl::StatusCode::kUnavailable},
-    {"BUSY", absl::StatusCode::kUnavailable},
-    {"MASTERDOWN", absl::StatusCode::kUnavailable},
-    {"TRYAGAIN", absl::StatusCode::kUnavailable},
-    {"CLUSTERDOWN", absl::StatusCode::kUnavailable},
-    {"OOM", absl::StatusCode::kResourceExhausted},
-    {"NOAUTH", absl::StatusCode::kUnauthenticated},
-    {"WRONGPASS", absl::StatusCode::kUnauthenticated},
-    {"NOPERM", absl::StatusCode::kPermissionDenied},
-    {"WRONGTYPE", absl::StatusCode::kFailedPrecondition},
+    {"LOADING", absl::StatusCode::kUnavailable},     {"BUSY", absl::StatusCode::kUnavailable},
+    {"MASTERDOWN", absl::StatusCode::kUnavailable},  {"TRYAGAIN", absl::StatusCode::kUnavailable},
+    {"CLUSTERDOWN", absl::StatusCode::kUnavailable}, {"OOM", absl::StatusCode::kResourceExhausted},
+    {"NOAUTH", absl::StatusCode::kUnauthenticated},  {"WRONGPASS", absl::StatusCode::kUnauthenticated},
+    {"NOPERM", absl::StatusCode::kPermissionDenied}, {"WRONGTYPE", absl::StatusCode::kFailedPrecondition},
     {"NOSCRIPT", absl::StatusCode::kNotFound},
 };
 
@@ -75,18 +70,15 @@ std::string Reply::DebugString() const {
     case Type::kString:
       return absl::StrCat("\"", absl::CEscape(str_), "\"");
     case Type::kArray:
-      return absl::StrCat("[",
-                          absl::StrJoin(elements_, ", ",
-                                        [](std::string* out, const Reply& element) {
-                                          out->append(element.DebugString());
-                                        }),
-                          "]");
+      return absl::StrCat(
+          "[",
+          absl::StrJoin(elements_, ", ",
+                        [](std::string* out, const Reply& element) { out->append(element.DebugString()); }),
+          "]");
   }
   return "?";
 }
 
-std::ostream& operator<<(std::ostream& out, const Reply& reply) {
-  return out << reply.DebugString();
-}
+std::ostream& operator<<(std::ostream& out, const Reply& reply) { return out << reply.DebugString(); }
 
 }  // namespace custflow::redis

@@ -7,7 +7,6 @@
 
 namespace custflow::redis {
 
-Script::Script(std::string source)
-    : source_(std::move(source)), sha1_(internal::Sha1Hex(source_)) {}
+Script::Script(std::string source) : source_(std::move(source)), sha1_(internal::Sha1Hex(source_)) {}
 
 }  // namespace custflow::redis

@@ -50,9 +50,7 @@ Reply ToReply(const redisReply& reply) {
   return Reply::Error(absl::StrCat("custflow: unknown hiredis reply type ", reply.type));
 }
 
-Reply ToReply(const HiredisReply& reply) {
-  return ToReply(*static_cast<const redisReply*>(reply.get()));
-}
+Reply ToReply(const HiredisReply& reply) { return ToReply(*static_cast<const redisReply*>(reply.get())); }
 
 bool PeerClosed(const redisContext& context) {
   pollfd descriptor{.fd = context.fd, .events = POLLIN, .revents = 0};
@@ -76,8 +74,7 @@ absl::StatusOr<Reply> SharedConnection::Run(absl::Span<const std::string_view> a
   return ToReply(request.replies[0]);
 }
 
-absl::StatusOr<std::vector<Reply>> SharedConnection::RunPipeline(
-    absl::Span<const CommandArgs> commands) {
+absl::StatusOr<std::vector<Reply>> SharedConnection::RunPipeline(absl::Span<const CommandArgs> commands) {
   Request request(commands.size());
   std::unique_lock lock(mutex_);
   for (const CommandArgs& command : commands) AppendRespCommand(command, pending_bytes_);
@@ -120,8 +117,8 @@ absl::Status SharedConnection::Await(Request& request, std::unique_lock<std::mut
 
 void SharedConnection::Exchange() {
   absl::Status status = EnsureOpen();
-  if (status.ok() && redisAppendFormattedCommand(context_, sending_bytes_.data(),
-                                                 sending_bytes_.size()) != REDIS_OK) {
+  if (status.ok() &&
+      redisAppendFormattedCommand(context_, sending_bytes_.data(), sending_bytes_.size()) != REDIS_OK) {
     status = TransportError(errno);
   }
   for (Request* request : sending_) {
@@ -141,8 +138,7 @@ void SharedConnection::Exchange() {
 }
 
 absl::Status SharedConnection::EnsureOpen() {
-  if (context_ != nullptr && Clock::now() - last_exchange_ >= kCheckIdleAfter &&
-      PeerClosed(*context_)) {
+  if (context_ != nullptr && Clock::now() - last_exchange_ >= kCheckIdleAfter && PeerClosed(*context_)) {
     Close();
   }
   if (context_ != nullptr) return absl::OkStatus();
@@ -152,11 +148,10 @@ absl::Status SharedConnection::EnsureOpen() {
 }
 
 absl::Status SharedConnection::Open() {
-  context_ = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                     ToTimeval(options_.connect_timeout));
+  context_ =
+      redisConnectWithTimeout(options_.host.c_str(), options_.port, ToTimeval(options_.connect_timeout));
   if (context_ == nullptr) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("cannot allocate a connection to redis at ", address_));
+    return absl::ResourceExhaustedError(absl::StrCat("cannot allocate a connection to redis at ", address_));
   }
   if (context_->err != 0) {
     return absl::UnavailableError(
@@ -203,13 +198,12 @@ void SharedConnection::Close() {
 }
 
 absl::Status SharedConnection::TransportError(int saved_errno) const {
-  bool timed_out =
-      context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK);
+  bool timed_out = context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK);
   return absl::UnavailableError(absl::StrCat(
       "redis at ", address_, ": ", context_->errstr,
-      timed_out ? absl::StrCat(" (no reply within the ", options_.command_timeout.count(),
-                               " ms command timeout)")
-                : ""));
+      timed_out
+          ? absl::StrCat(" (no reply within the ", options_.command_timeout.count(), " ms command timeout)")
+          : ""));
 }
 
 }  // namespace custflow::redis::internal

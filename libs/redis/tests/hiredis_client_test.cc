@@ -103,10 +103,8 @@ TEST_F(HiredisClientTest, GetOfMissingKeyReturnsNil) {
 
 TEST_F(HiredisClientTest, ArrayRepliesKeepTheirStructure) {
   MustRun(*client_, {"HSET", "h", "a", "1"});
-  EXPECT_EQ(MustRun(*client_, {"HGETALL", "h"}),
-            Reply::Array({Reply::String("a"), Reply::String("1")}));
-  EXPECT_EQ(MustRun(*client_, {"HMGET", "h", "a", "b"}),
-            Reply::Array({Reply::String("1"), Reply::Nil()}));
+  EXPECT_EQ(MustRun(*client_, {"HGETALL", "h"}), Reply::Array({Reply::String("a"), Reply::String("1")}));
+  EXPECT_EQ(MustRun(*client_, {"HMGET", "h", "a", "b"}), Reply::Array({Reply::String("1"), Reply::Nil()}));
 }
 
 TEST_F(HiredisClientTest, ErrorReplyCarriesRedisText) {
@@ -163,8 +161,7 @@ TEST_F(HiredisClientTest, ScriptSha1MatchesRedisScriptLoad) {
 TEST_F(HiredisClientTest, EvalRunsScriptWithKeysAndArgs) {
   absl::StatusOr<Reply> reply = client_->Eval(SetAndEchoScript(), {"key"}, {"value", "extra"});
   ASSERT_TRUE(reply.ok()) << reply.status();
-  EXPECT_EQ(*reply,
-            Reply::Array({Reply::String("key"), Reply::String("extra"), Reply::String("value")}));
+  EXPECT_EQ(*reply, Reply::Array({Reply::String("key"), Reply::String("extra"), Reply::String("value")}));
 }
 
 TEST_F(HiredisClientTest, EvalLoadsScriptAgainAfterScriptFlush) {
@@ -271,8 +268,7 @@ TEST_F(HiredisClientFaultTest, CallsFailFastWithUnavailableWhileServerIsStopped)
   }
   EXPECT_LT(Clock::now() - start, kTimeout);
   EXPECT_EQ(client_->Pipeline({{"PING"}}).status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(client_->Eval(Script("return 1"), {}, {}).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client_->Eval(Script("return 1"), {}, {}).status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(HiredisClientFaultTest, SameClientWorksAgainAfterServerRestartsOnSamePort) {

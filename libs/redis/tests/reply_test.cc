@@ -36,15 +36,14 @@ TEST_P(ReplyTypeTest, DebugStringShowsTypeAndValue) {
 
 INSTANTIATE_TEST_SUITE_P(
     Types, ReplyTypeTest,
-    ::testing::Values(
-        TypeCase{"Nil", Reply::Nil(), Reply::Type::kNil, "nil"},
-        TypeCase{"Status", Reply::Status("OK"), Reply::Type::kStatus, "OK"},
-        TypeCase{"Error", Reply::Error("ERR bad"), Reply::Type::kError, "(error) ERR bad"},
-        TypeCase{"Integer", Reply::Integer(-7), Reply::Type::kInteger, "(integer) -7"},
-        TypeCase{"String", Reply::String(std::string("a\0b\n", 4)), Reply::Type::kString,
-                 "\"a\\000b\\n\""},
-        TypeCase{"Array", Reply::Array({Reply::Integer(1), Reply::Nil(), Reply::String("x")}),
-                 Reply::Type::kArray, "[(integer) 1, nil, \"x\"]"}),
+    ::testing::Values(TypeCase{"Nil", Reply::Nil(), Reply::Type::kNil, "nil"},
+                      TypeCase{"Status", Reply::Status("OK"), Reply::Type::kStatus, "OK"},
+                      TypeCase{"Error", Reply::Error("ERR bad"), Reply::Type::kError, "(error) ERR bad"},
+                      TypeCase{"Integer", Reply::Integer(-7), Reply::Type::kInteger, "(integer) -7"},
+                      TypeCase{"String", Reply::String(std::string("a\0b\n", 4)), Reply::Type::kString,
+                               "\"a\\000b\\n\""},
+                      TypeCase{"Array", Reply::Array({Reply::Integer(1), Reply::Nil(), Reply::String("x")}),
+                               Reply::Type::kArray, "[(integer) 1, nil, \"x\"]"}),
     [](const ::testing::TestParamInfo<TypeCase>& param_info) { return param_info.param.name; });
 
 TEST(ReplyTest, DefaultReplyIsNil) { EXPECT_TRUE(Reply().is_nil()); }
@@ -111,8 +110,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"LOADING Redis is loading the dataset in memory", absl::StatusCode::kUnavailable},
         ErrorCase{"BUSY Redis is busy running a script.", absl::StatusCode::kUnavailable},
         ErrorCase{"MASTERDOWN Link with MASTER is down", absl::StatusCode::kUnavailable},
-        ErrorCase{"TRYAGAIN Multiple keys request during rehashing of slot",
-                  absl::StatusCode::kUnavailable},
+        ErrorCase{"TRYAGAIN Multiple keys request during rehashing of slot", absl::StatusCode::kUnavailable},
         ErrorCase{"CLUSTERDOWN The cluster is down", absl::StatusCode::kUnavailable},
         ErrorCase{"OOM command not allowed when used memory > 'maxmemory'.",
                   absl::StatusCode::kResourceExhausted},

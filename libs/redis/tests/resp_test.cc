@@ -35,9 +35,7 @@ INSTANTIATE_TEST_SUITE_P(
         RespCase{"BinaryArgument",
                  {"SET", std::string_view("a\0\r\n", 4)},
                  std::string("*2\r\n$3\r\nSET\r\n$4\r\na\0\r\n\r\n", 23)},
-        RespCase{"LongArgument",
-                 {"ECHO", "0123456789abc"},
-                 "*2\r\n$4\r\nECHO\r\n$13\r\n0123456789abc\r\n"}),
+        RespCase{"LongArgument", {"ECHO", "0123456789abc"}, "*2\r\n$4\r\nECHO\r\n$13\r\n0123456789abc\r\n"}),
     [](const ::testing::TestParamInfo<RespCase>& param_info) { return param_info.param.name; });
 
 TEST(RespAppendTest, CommandsAppendBackToBack) {

@@ -24,7 +24,8 @@ core::Health::Check RedisReadiness(redis::RedisClient& redis) {
   };
 }
 
-int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer, const kafka::ConsumeLoopOptions& options,
+int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
+                      const kafka::ConsumeLoopOptions& options,
                       const std::function<absl::Status(std::span<const kafka::Message>)>& handle) {
   if (absl::Status started = host.Start(); !started.ok()) {
     core::LogError("cannot start", {{"error", started.ToString()}});
@@ -33,8 +34,11 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer, const 
   int exit_code = 0;
   std::thread consume([&] {
     absl::Status ended = kafka::RunConsumeLoop(
-        consumer, options, handle, [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
-        [](const absl::Status& error) { core::LogWarn("batch not stored yet; retrying", {{"error", error.ToString()}}); });
+        consumer, options, handle,
+        [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
+        [](const absl::Status& error) {
+          core::LogWarn("batch not stored yet; retrying", {{"error", error.ToString()}});
+        });
     if (!ended.ok()) {
       core::LogError("consumer failed", {{"error", ended.ToString()}});
       exit_code = 1;

@@ -27,7 +27,8 @@ v1::Interaction Event(const std::string& id) {
   event.mutable_customer()->set_customer_id("cust-" + std::to_string(std::hash<std::string>{}(id) % 50));
   event.set_type(v1::INTERACTION_TYPE_WEB_PAGE_VIEW);
   event.mutable_occurred_at()->set_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   return event;
 }
 
@@ -133,7 +134,8 @@ TEST_F(IngestIntegrationTest, StreamAnswersEveryEventOnceItIsDurable) {
   std::thread writer([&] {
     for (int m = 0; m < kMessages; ++m) {
       v1::StreamEventsRequest request;
-      for (int i = 0; i < kPerMessage; ++i) *request.add_events() = Event("s-" + std::to_string(m * kPerMessage + i));
+      for (int i = 0; i < kPerMessage; ++i)
+        *request.add_events() = Event("s-" + std::to_string(m * kPerMessage + i));
       ASSERT_TRUE(stream->Write(request));
     }
     stream->WritesDone();

@@ -82,7 +82,8 @@ v1::Interaction Event(std::string id, std::string customer_id = "cust-1") {
   event.mutable_customer()->set_customer_id(std::move(customer_id));
   event.set_type(v1::INTERACTION_TYPE_WEB_PAGE_VIEW);
   event.mutable_occurred_at()->set_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   return event;
 }
 
@@ -93,7 +94,8 @@ class IngestPipelineTest : public ::testing::Test {
                                       absl::Status outcome = absl::OkStatus()) {
     std::promise<std::vector<v1::EventResult>> promise;
     auto results = promise.get_future();
-    pipeline_.Submit(std::move(events), true, [&](std::vector<v1::EventResult> done) { promise.set_value(done); });
+    pipeline_.Submit(std::move(events), true,
+                     [&](std::vector<v1::EventResult> done) { promise.set_value(done); });
     while (results.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) {
       producer_.DeliverPending(outcome);
     }
@@ -180,7 +182,8 @@ TEST_F(IngestPipelineTest, BeyondTheInFlightBoundEventsAreRefusedAtOnce) {
   for (const auto& result : results) EXPECT_EQ(result.code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
 
   auto held_results = held.get_future();
-  while (held_results.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) producer_.DeliverPending();
+  while (held_results.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready)
+    producer_.DeliverPending();
   for (const auto& result : held_results.get()) EXPECT_EQ(result.code(), 0);
   EXPECT_EQ(pipeline_.in_flight(), 0u);
   EXPECT_EQ(Submit({Event("x1")})[0].code(), 0) << "a refused event can be retried";
@@ -195,7 +198,8 @@ TEST_F(IngestPipelineTest, SameEventIdTwiceInFlightIsAbortedNotDoubled) {
   pipeline_.Submit({Event("e1")}, true, [&](std::vector<v1::EventResult> r) { second.set_value(r); });
   EXPECT_EQ(second.get_future().get()[0].code(), grpc::StatusCode::ABORTED);
   auto first_results = first.get_future();
-  while (first_results.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) producer_.DeliverPending();
+  while (first_results.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready)
+    producer_.DeliverPending();
   EXPECT_EQ(first_results.get()[0].code(), 0);
   EXPECT_EQ(producer_.delivered().size(), 1u);
 }

@@ -58,8 +58,8 @@ class QueryResult {
   // A result from cells already unescaped, as ClickHouse prints values (std::nullopt for
   // NULL); for in-memory ClickHouseClient implementations in tests. Each row must have one
   // cell per column.
-  static absl::StatusOr<QueryResult> FromCells(
-      std::vector<Column> columns, std::vector<std::vector<std::optional<std::string>>> rows);
+  static absl::StatusOr<QueryResult> FromCells(std::vector<Column> columns,
+                                               std::vector<std::vector<std::optional<std::string>>> rows);
 
   const std::vector<Column>& columns() const { return columns_; }
   size_t column_count() const { return columns_.size(); }

@@ -20,8 +20,8 @@ namespace custflow::core {
 
 // One declared setting, for help text and docs.
 struct SettingInfo {
-  std::string env_name;        // CUSTFLOW_<SERVICE>_<NAME>
-  std::string shared_env_name; // CUSTFLOW_<NAME>
+  std::string env_name;         // CUSTFLOW_<SERVICE>_<NAME>
+  std::string shared_env_name;  // CUSTFLOW_<NAME>
   std::string default_value;
   std::string description;
   std::string value;  // the effective value
@@ -35,8 +35,7 @@ class Config {
   // (std::getenv unless a test passes another).
   explicit Config(std::string_view service, Lookup lookup = nullptr);
 
-  std::string String(std::string_view name, std::string_view default_value,
-                     std::string_view description);
+  std::string String(std::string_view name, std::string_view default_value, std::string_view description);
   int64_t Int(std::string_view name, int64_t default_value, std::string_view description);
   // One of `allowed`; another value is an error and gives the default.
   std::string Choice(std::string_view name, std::string_view default_value,

@@ -24,9 +24,17 @@ void InitLogging(std::string_view service, LogLevel level);
 // Writes one line: {"ts":..., "level":..., "service":..., "msg":..., <fields>}.
 void Log(LogLevel level, std::string_view message, const nlohmann::json& fields = nlohmann::json::object());
 
-inline void LogDebug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { Log(LogLevel::kDebug, m, f); }
-inline void LogInfo(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { Log(LogLevel::kInfo, m, f); }
-inline void LogWarn(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { Log(LogLevel::kWarn, m, f); }
-inline void LogError(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { Log(LogLevel::kError, m, f); }
+inline void LogDebug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  Log(LogLevel::kDebug, m, f);
+}
+inline void LogInfo(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  Log(LogLevel::kInfo, m, f);
+}
+inline void LogWarn(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  Log(LogLevel::kWarn, m, f);
+}
+inline void LogError(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  Log(LogLevel::kError, m, f);
+}
 
 }  // namespace custflow::core

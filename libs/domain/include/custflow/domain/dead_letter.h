@@ -19,6 +19,7 @@ struct FailedMessage {
 };
 
 // The dead letter for `message`, stamped with the current time.
-v1::DeadLetter MakeDeadLetter(std::string_view service, std::string_view reason, const FailedMessage& message);
+v1::DeadLetter MakeDeadLetter(std::string_view service, std::string_view reason,
+                              const FailedMessage& message);
 
 }  // namespace custflow::domain

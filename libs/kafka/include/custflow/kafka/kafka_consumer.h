@@ -62,8 +62,7 @@ class KafkaConsumer final : public Consumer {
   KafkaConsumer(const KafkaConsumer&) = delete;
   KafkaConsumer& operator=(const KafkaConsumer&) = delete;
 
-  absl::StatusOr<std::vector<Message>> Poll(size_t max_messages,
-                                            std::chrono::milliseconds timeout) override;
+  absl::StatusOr<std::vector<Message>> Poll(size_t max_messages, std::chrono::milliseconds timeout) override;
   absl::Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
   absl::Status Close() override;
 

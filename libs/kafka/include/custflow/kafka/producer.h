@@ -29,13 +29,12 @@ class Producer {
   virtual ~Producer() = default;
 
   // Queues `value` for `topic`; the partition follows from `key` (an empty key picks
-  // any partition). Key and value are copied before Send returns. When OK is returned, `on_delivery` later runs exactly once: with the
-  // partition and offset only after the broker confirmed the message (acks=all), or with
-  // the error that ended its delivery, e.g. DEADLINE_EXCEEDED when the delivery timeout
-  // passed, UNAVAILABLE, or CANCELLED when the producer shut down first.
-  // Any other return means the message was not queued and `on_delivery` never runs:
-  // RESOURCE_EXHAUSTED at once, without blocking, when the local queue is full;
-  // INVALID_ARGUMENT for a bad topic or an oversized message.
+  // any partition). Key and value are copied before Send returns. When OK is returned, `on_delivery` later
+  // runs exactly once: with the partition and offset only after the broker confirmed the message (acks=all),
+  // or with the error that ended its delivery, e.g. DEADLINE_EXCEEDED when the delivery timeout passed,
+  // UNAVAILABLE, or CANCELLED when the producer shut down first. Any other return means the message was not
+  // queued and `on_delivery` never runs: RESOURCE_EXHAUSTED at once, without blocking, when the local queue
+  // is full; INVALID_ARGUMENT for a bad topic or an oversized message.
   virtual absl::Status Send(std::string_view topic, std::string_view key, std::string_view value,
                             DeliveryCallback on_delivery) = 0;
 
@@ -45,8 +44,7 @@ class Producer {
 
   // Send() for callers that want a future instead of a callback; a message that was not
   // queued gives a future that is ready with the error.
-  std::future<absl::StatusOr<DeliveryReport>> SendAsync(std::string_view topic,
-                                                        std::string_view key,
+  std::future<absl::StatusOr<DeliveryReport>> SendAsync(std::string_view topic, std::string_view key,
                                                         std::string_view value);
 
   // Send() and wait for the outcome; never call it from a delivery callback.

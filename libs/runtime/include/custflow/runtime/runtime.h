@@ -26,7 +26,8 @@ core::Health::Check RedisReadiness(redis::RedisClient& redis);
 // Starts the host, runs `handle` over `consumer` on its own thread until shutdown is
 // requested (or the consumer fails, which requests it), then closes the consumer and
 // drains the host. Returns main's exit code.
-int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer, const kafka::ConsumeLoopOptions& options,
+int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
+                      const kafka::ConsumeLoopOptions& options,
                       const std::function<absl::Status(std::span<const kafka::Message>)>& handle);
 
 }  // namespace custflow::runtime
