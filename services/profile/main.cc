@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
       config.String("GROUP", "custflow-profile", "Kafka consumer group of the profile appliers.");
   std::string redis_address = config.String("REDIS_ADDRESS", "127.0.0.1:6379", "Redis host:port.");
   int redis_pool = static_cast<int>(config.Int("REDIS_POOL", 16, "Redis connections for gRPC reads."));
+  std::string phone_region = config.String(
+      "PHONE_REGION", "CN", "Region of phone numbers written without a country code (ISO 3166).");
+  auto dedupe_window = config.Duration("DEDUPE_WINDOW", std::chrono::hours(24),
+                                       "How long a follow-up id is remembered, so a retry logs it once.");
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
   auto redis = runtime::ConnectRedis(redis_address, redis_pool);
@@ -40,7 +44,11 @@ int main(int argc, char** argv) {
   profile::ProfileApplier applier(
       store, **producer, host.metrics(),
       {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic, domain::kDeadLetterTopic});
-  profile::ProfileService service(store, **producer, {domain::kCommandsTopic});
+  profile::ProfileService service(store, **producer,
+                                  {.commands_topic = domain::kCommandsTopic,
+                                   .interactions_topic = domain::kInteractionsTopic,
+                                   .default_region = phone_region,
+                                   .dedupe_window = dedupe_window});
   host.AddGrpcService(&service);
   host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <variant>
 
+#include "absl/strings/numbers.h"
 #include "custflow/core/log.h"
 #include "custflow/domain/dead_letter.h"
 #include "custflow/domain/profile_fold.h"
@@ -19,6 +20,66 @@ struct Change {
   std::string customer_id;
   std::variant<v1::Interaction, v1::Command> body;
 };
+
+// "forwarded:<topic>/<partition>": where a survivor records the last forwarded
+// interaction it counted from one origin partition. Forwards from one origin arrive in
+// origin order, so one offset per origin tells a repeat from a new one.
+std::string ForwardPositionKey(const std::string& origin) {
+  return "forwarded:" + origin.substr(0, origin.rfind('/'));
+}
+
+int64_t OriginOffset(const std::string& origin) {
+  int64_t offset = -1;
+  if (!absl::SimpleAtoi(origin.substr(origin.rfind('/') + 1), &offset)) return -1;
+  return offset;
+}
+
+bool IsNewForward(v1::Profile& profile, const std::string& origin) {
+  auto& positions = *profile.mutable_applied_offsets();
+  int64_t offset = OriginOffset(origin);
+  std::string key = ForwardPositionKey(origin);
+  if (auto it = positions.find(key); it != positions.end() && offset <= it->second) return false;
+  positions[key] = offset;
+  return true;
+}
+
+v1::Command ForwardedInteraction(const v1::Interaction& event, const std::string& survivor_id,
+                                 const std::string& origin) {
+  v1::Command command;
+  command.set_command_id("forward:" + origin);
+  command.set_customer_id(survivor_id);
+  command.set_actor("profile");
+  *command.mutable_issued_at() = event.occurred_at();
+  v1::ForwardedInteraction& forwarded = *command.mutable_forwarded();
+  *forwarded.mutable_interaction() = event;
+  forwarded.mutable_interaction()->mutable_customer()->set_customer_id(survivor_id);
+  forwarded.set_origin(origin);
+  return command;
+}
+
+// A forward or absorb that reached an id merged away meanwhile goes on to its survivor.
+v1::Command Readdressed(const v1::Command& command, const std::string& survivor_id) {
+  v1::Command copy = command;
+  copy.set_customer_id(survivor_id);
+  if (copy.has_forwarded())
+    copy.mutable_forwarded()->mutable_interaction()->mutable_customer()->set_customer_id(survivor_id);
+  return copy;
+}
+
+// The merged profile as merged goes to the survivor, without the positions that only
+// mean something for the merged id's own partition.
+v1::Command Absorb(const v1::Profile& merged, const v1::Command& merge, const std::string& origin) {
+  v1::Command command;
+  command.set_command_id("absorb:" + origin);
+  command.set_customer_id(merge.merge().survivor_id());
+  command.set_actor(merge.actor());
+  *command.mutable_issued_at() = merge.issued_at();
+  v1::Profile& snapshot = *command.mutable_absorb()->mutable_merged();
+  snapshot = merged;
+  snapshot.clear_applied_offsets();
+  snapshot.clear_merged_into();
+  return command;
+}
 
 }  // namespace
 
@@ -103,25 +164,46 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   }
 
   std::vector<v1::Profile> profiles(ids.size());
-  std::vector<uint64_t> loaded_versions(ids.size(), 0);
   std::vector<bool> changed(ids.size(), false);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (loaded->profiles[i]) {
-      profiles[i] = std::move(*loaded->profiles[i]);
-      loaded_versions[i] = profiles[i].version();
+      profiles[i] = *loaded->profiles[i];
     } else {
       profiles[i].set_customer_id(ids[i]);
     }
   }
+  // Messages this batch sends on: absorbs for merges, interactions that reached a
+  // merged-away id. Sent before the commit, with ids derived from their origin, so a
+  // batch applied again after a failed commit sends nothing the survivor counts twice.
+  std::vector<v1::Command> follow_ons;
+  const std::string position_key = topic + "/" + std::to_string(partition);
   size_t folded = 0;
   for (const Change& change : changes) {
     if (!is_new(change.offset)) continue;
     size_t at = index[change.customer_id];
+    v1::Profile& profile = profiles[at];
+    auto& positions = *profile.mutable_applied_offsets();
+    if (auto it = positions.find(position_key); it != positions.end() && change.offset <= it->second)
+      continue;
+    std::string origin = position_key + "/" + std::to_string(change.offset);
     if (const auto* event = std::get_if<v1::Interaction>(&change.body)) {
-      domain::ApplyInteraction(profiles[at], *event);
+      if (!profile.merged_into().empty()) {
+        follow_ons.push_back(ForwardedInteraction(*event, profile.merged_into(), origin));
+        continue;
+      }
+      domain::ApplyInteraction(profile, *event);
     } else {
-      domain::ApplyCommand(profiles[at], std::get<v1::Command>(change.body));
+      const v1::Command& command = std::get<v1::Command>(change.body);
+      bool carries_history = command.has_forwarded() || command.has_absorb();
+      if (carries_history && !profile.merged_into().empty()) {
+        follow_ons.push_back(Readdressed(command, profile.merged_into()));
+        continue;
+      }
+      if (command.has_forwarded() && !IsNewForward(profile, command.forwarded().origin())) continue;
+      if (!domain::ApplyCommand(profile, command)) continue;
+      if (command.has_merge()) follow_ons.push_back(Absorb(profile, command, origin));
     }
+    positions[position_key] = change.offset;
     changed[at] = true;
     ++folded;
   }
@@ -132,8 +214,12 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!changed[i]) continue;
-    to_store.push_back({&profiles[i], loaded_versions[i]});
+    to_store.push_back({&profiles[i], loaded->profiles[i] ? &*loaded->profiles[i] : nullptr});
     published.push_back(producer_.SendAsync(topics_.profiles, ids[i], profiles[i].SerializeAsString()));
+  }
+  for (const v1::Command& command : follow_ons) {
+    published.push_back(
+        producer_.SendAsync(topics_.commands, command.customer_id(), command.SerializeAsString()));
   }
   for (auto& delivery : published) {
     absl::StatusOr<kafka::DeliveryReport> report = delivery.get();

@@ -2,9 +2,13 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 #include <thread>
 
+#include "custflow/domain/identity.h"
+#include "custflow/domain/search_terms.h"
 #include "custflow/v1/command.pb.h"
 
 namespace custflow::profile {
@@ -20,6 +24,25 @@ std::string NewCommandId() {
   std::snprintf(buffer, sizeof buffer, "cmd_%016llx%016llx", static_cast<unsigned long long>(random()),
                 static_cast<unsigned long long>(random()));
   return buffer;
+}
+
+constexpr int kMaxBatchGet = 1000;
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+// Ids a search examines per call at most; past it the page comes back short, with a token
+// to go on, so a search for something rare never holds a handler for long.
+constexpr size_t kSearchScanBudget = 20'000;
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+// "fu_" + a stable hash of the request's who, when and what: a retried request without
+// an id of its own gets the same event id.
+std::string FollowUpEventId(const v1::AddFollowUpRequest& request) {
+  std::string basis = request.customer_id() + "\n" + std::to_string(request.occurred_at().seconds()) + "\n" +
+                      request.agent() + "\n" + request.follow_up().SerializeAsString();
+  return "fu_" + domain::StableHashHex(basis);
 }
 
 }  // namespace
@@ -39,6 +62,73 @@ grpc::Status ProfileService::GetProfile(grpc::ServerContext*, const v1::GetProfi
   return grpc::Status::OK;
 }
 
+grpc::Status ProfileService::BatchGetProfiles(grpc::ServerContext*,
+                                              const v1::BatchGetProfilesRequest* request,
+                                              v1::BatchGetProfilesResponse* response) {
+  if (request->customer_ids_size() > kMaxBatchGet) {
+    return Invalid("customer_ids: at most " + std::to_string(kMaxBatchGet) + " per call, got " +
+                   std::to_string(request->customer_ids_size()));
+  }
+  for (int i = 0; i < request->customer_ids_size(); ++i) {
+    if (request->customer_ids(i).empty()) return Invalid("customer_ids[" + std::to_string(i) + "]: is empty");
+  }
+  std::vector<std::string> ids(request->customer_ids().begin(), request->customer_ids().end());
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(ids);
+  if (!profiles.ok()) return ToGrpc(profiles.status());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if ((*profiles)[i]) {
+      *response->add_profiles() = std::move(*(*profiles)[i]);
+    } else {
+      response->add_missing_ids(ids[i]);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::SearchCustomersRequest* request,
+                                             v1::SearchCustomersResponse* response) {
+  int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+  if (page_size < 1 || page_size > kMaxPageSize) {
+    return Invalid("page_size: must be 1-" + std::to_string(kMaxPageSize) + ", got " +
+                   std::to_string(request->page_size()));
+  }
+  // Walk the smallest index set among the filter's terms; check the rest on each profile.
+  std::vector<std::string> terms = domain::FilterTerms(request->filter());
+  std::string walked;
+  uint64_t smallest = UINT64_MAX;
+  for (const std::string& term : terms) {
+    absl::StatusOr<uint64_t> count = store_.MemberCount(term);
+    if (!count.ok()) return ToGrpc(count.status());
+    if (*count < smallest) {
+      smallest = *count;
+      walked = term;
+    }
+  }
+  std::string after = request->page_token();
+  size_t scanned = 0;
+  const size_t chunk = std::max<size_t>(static_cast<size_t>(page_size) * 2, 200);
+  while (scanned < kSearchScanBudget) {
+    absl::StatusOr<std::vector<std::string>> ids = store_.Members(walked, after, chunk);
+    if (!ids.ok()) return ToGrpc(ids.status());
+    absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(*ids);
+    if (!profiles.ok()) return ToGrpc(profiles.status());
+    for (size_t i = 0; i < ids->size(); ++i) {
+      after = (*ids)[i];
+      ++scanned;
+      const std::optional<v1::Profile>& profile = (*profiles)[i];
+      if (!profile || !domain::MatchesFilter(*profile, request->filter())) continue;
+      *response->add_profiles() = *profile;
+      if (response->profiles_size() == page_size) {
+        response->set_next_page_token(after);
+        return grpc::Status::OK;
+      }
+    }
+    if (ids->size() < chunk) return grpc::Status::OK;  // the set is exhausted
+  }
+  response->set_next_page_token(after);
+  return grpc::Status::OK;
+}
+
 grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
                                             const v1::UpsertCustomerRequest* request,
                                             v1::UpsertCustomerResponse* response) {
@@ -46,11 +136,7 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   if (customer_id.empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer.customer_id: is required");
   }
-  v1::Command command;
-  command.set_command_id(NewCommandId());
-  command.set_customer_id(customer_id);
-  command.set_actor("api");
-  *command.mutable_issued_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  v1::Command command = NewCommand(customer_id);
   *command.mutable_upsert()->mutable_customer() = request->customer();
   *command.mutable_upsert()->mutable_update_mask() = request->update_mask();
 
@@ -59,22 +145,128 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   if (!stored.ok()) return ToGrpc(stored.status());
   response->set_command_id(command.command_id());
   if (!request->wait_applied()) return grpc::Status::OK;
-  return WaitApplied(context, stored->partition, stored->offset, customer_id, response->mutable_profile());
+  return WaitApplied(context, options_.commands_topic, stored->partition, stored->offset, customer_id,
+                     response->mutable_profile());
 }
 
-grpc::Status ProfileService::WaitApplied(grpc::ServerContext* context, int32_t partition, int64_t offset,
-                                         const std::string& customer_id, v1::Profile* profile) {
+grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
+                                         v1::AddFollowUpResponse* response) {
+  const std::string& customer_id = request->customer_id();
+  if (customer_id.empty()) return Invalid("customer_id: is required");
+  if (request->follow_up().content().empty()) return Invalid("follow_up.content: is required");
+  absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
+  if (!profile.ok()) return ToGrpc(profile.status());
+  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
+
+  v1::Interaction event;
+  event.mutable_customer()->set_customer_id(customer_id);
+  event.set_channel(v1::CHANNEL_SALES);
+  event.set_type(v1::INTERACTION_TYPE_FOLLOW_UP);
+  *event.mutable_received_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *event.mutable_occurred_at() = request->has_occurred_at() ? request->occurred_at() : event.received_at();
+  event.set_agent(request->agent());
+  event.set_source_system("custflow-profile");
+  *event.mutable_follow_up() = request->follow_up();
+  event.set_event_id(request->follow_up_id().empty() ? FollowUpEventId(*request) : request->follow_up_id());
+  response->set_event_id(event.event_id());
+
+  ingest::DedupeStore& event_ids = store_.event_ids();
+  absl::StatusOr<std::vector<ingest::DedupeStore::Claim>> claim =
+      event_ids.ClaimIds({event.event_id()}, options_.apply_timeout);
+  if (!claim.ok()) return ToGrpc(claim.status());
+  switch ((*claim)[0].state) {
+    case ingest::DedupeStore::ClaimState::kDuplicate:  // logged before: nothing more to do
+      if (request->wait_applied()) *response->mutable_profile() = std::move(**profile);
+      return grpc::Status::OK;
+    case ingest::DedupeStore::ClaimState::kInProgress:
+      return grpc::Status(grpc::StatusCode::ABORTED,
+                          "follow-up " + event.event_id() + " is being logged by another request; retry");
+    case ingest::DedupeStore::ClaimState::kClaimed:
+      break;
+  }
+  absl::StatusOr<kafka::DeliveryReport> stored =
+      producer_.SendAndWait(options_.interactions_topic, customer_id, event.SerializeAsString());
+  if (!stored.ok()) {
+    (void)event_ids.Release({event.event_id()});  // the claim expires anyway if this fails too
+    return ToGrpc(stored.status());
+  }
+  if (absl::Status confirmed = event_ids.Confirm({{event.event_id(), customer_id}}, options_.dedupe_window);
+      !confirmed.ok()) {
+    return ToGrpc(confirmed);
+  }
+  if (!request->wait_applied()) return grpc::Status::OK;
+  return WaitApplied(context, options_.interactions_topic, stored->partition, stored->offset, customer_id,
+                     response->mutable_profile());
+}
+
+grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
+                                            const v1::MergeCustomersRequest* request,
+                                            v1::MergeCustomersResponse* response) {
+  const std::string& survivor_id = request->survivor_id();
+  const std::string& merged_id = request->merged_id();
+  if (survivor_id.empty()) return Invalid("survivor_id: is required");
+  if (merged_id.empty()) return Invalid("merged_id: is required");
+  if (survivor_id == merged_id) return Invalid("merged_id: is the survivor itself");
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> both = store_.BatchGet({survivor_id, merged_id});
+  if (!both.ok()) return ToGrpc(both.status());
+  for (const std::string& id : {survivor_id, merged_id}) {
+    const std::optional<v1::Profile>& profile = (*both)[id == survivor_id ? 0 : 1];
+    if (!profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + id);
+    if (!profile->merged_into().empty()) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          id + " was merged into " + profile->merged_into() + " already");
+    }
+  }
+  v1::Command command = NewCommand(merged_id);
+  command.mutable_merge()->set_survivor_id(survivor_id);
+  command.mutable_merge()->set_merged_id(merged_id);
+  absl::StatusOr<kafka::DeliveryReport> stored =
+      producer_.SendAndWait(options_.commands_topic, merged_id, command.SerializeAsString());
+  if (!stored.ok()) return ToGrpc(stored.status());
+  response->set_command_id(command.command_id());
+  if (!request->wait_applied()) return grpc::Status::OK;
+  // The merge is applied on the merged id's partition, which then sends the survivor an
+  // absorb: wait for the survivor to list the merged id.
+  return PollUntil(context, [&]() -> std::optional<grpc::Status> {
+    absl::StatusOr<std::optional<v1::Profile>> survivor = store_.Get(survivor_id);
+    if (!survivor.ok()) return ToGrpc(survivor.status());
+    if (!*survivor) return std::nullopt;
+    const auto& ids = (*survivor)->merged_ids();
+    if (std::find(ids.begin(), ids.end(), merged_id) == ids.end()) return std::nullopt;
+    *response->mutable_survivor() = std::move(**survivor);
+    return grpc::Status::OK;
+  });
+}
+
+v1::Command ProfileService::NewCommand(const std::string& customer_id) const {
+  v1::Command command;
+  command.set_command_id(NewCommandId());
+  command.set_customer_id(customer_id);
+  command.set_actor("api");
+  *command.mutable_issued_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return command;
+}
+
+grpc::Status ProfileService::WaitApplied(grpc::ServerContext* context, const std::string& topic,
+                                         int32_t partition, int64_t offset, const std::string& customer_id,
+                                         v1::Profile* profile) {
+  return PollUntil(context, [&]() -> std::optional<grpc::Status> {
+    absl::StatusOr<std::optional<int64_t>> applied = store_.AppliedOffset(topic, partition);
+    if (!applied.ok()) return ToGrpc(applied.status());
+    if (!*applied || **applied < offset) return std::nullopt;
+    absl::StatusOr<std::optional<v1::Profile>> stored = store_.Get(customer_id);
+    if (!stored.ok()) return ToGrpc(stored.status());
+    if (*stored) *profile = std::move(**stored);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ProfileService::PollUntil(grpc::ServerContext* context,
+                                       const std::function<std::optional<grpc::Status>()>& check) {
   auto deadline = std::min(context->deadline(), std::chrono::system_clock::now() + options_.apply_timeout);
   auto pause = std::chrono::milliseconds(2);
   while (std::chrono::system_clock::now() < deadline) {
-    absl::StatusOr<std::optional<int64_t>> applied = store_.AppliedOffset(options_.commands_topic, partition);
-    if (!applied.ok()) return ToGrpc(applied.status());
-    if (*applied && **applied >= offset) {
-      absl::StatusOr<std::optional<v1::Profile>> stored = store_.Get(customer_id);
-      if (!stored.ok()) return ToGrpc(stored.status());
-      if (*stored) *profile = std::move(**stored);
-      return grpc::Status::OK;
-    }
+    if (std::optional<grpc::Status> done = check()) return *done;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }

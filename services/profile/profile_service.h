@@ -1,11 +1,16 @@
 // The ProfileService gRPC handlers. Reads come from Redis; writes become commands on the
-// command topic (the profile applier is the only writer of profile state).
+// command topic (the profile applier is the only writer of profile state). The handlers
+// live in profile_service.cc, except ImportCustomers (profile_service_import.cc) and
+// FindDuplicates / QualityReport (profile_service_quality.cc).
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "custflow/kafka/producer.h"
+#include "custflow/v1/command.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "services/profile/profile_store.h"
 
@@ -13,6 +18,12 @@ namespace custflow::profile {
 
 struct ProfileServiceOptions {
   std::string commands_topic;
+  // Where AddFollowUp publishes the follow-up interaction.
+  std::string interactions_topic;
+  // Region for phone numbers written without a country code.
+  std::string default_region = "CN";
+  // How long AddFollowUp remembers a follow-up id (as ingest's DEDUPE_WINDOW).
+  std::chrono::milliseconds dedupe_window = std::chrono::hours(24);
   // Longest wait for `wait_applied` when the client set no deadline.
   std::chrono::milliseconds apply_timeout{10'000};
 };
@@ -23,13 +34,34 @@ class ProfileService final : public v1::ProfileService::Service {
 
   grpc::Status GetProfile(grpc::ServerContext* context, const v1::GetProfileRequest* request,
                           v1::GetProfileResponse* response) override;
+  grpc::Status BatchGetProfiles(grpc::ServerContext* context, const v1::BatchGetProfilesRequest* request,
+                                v1::BatchGetProfilesResponse* response) override;
+  grpc::Status SearchCustomers(grpc::ServerContext* context, const v1::SearchCustomersRequest* request,
+                               v1::SearchCustomersResponse* response) override;
   grpc::Status UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
                               v1::UpsertCustomerResponse* response) override;
+  grpc::Status AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
+                           v1::AddFollowUpResponse* response) override;
+  grpc::Status ImportCustomers(grpc::ServerContext* context,
+                               grpc::ServerReader<v1::ImportCustomersRequest>* reader,
+                               v1::ImportReport* response) override;
+  grpc::Status FindDuplicates(grpc::ServerContext* context, const v1::FindDuplicatesRequest* request,
+                              v1::FindDuplicatesResponse* response) override;
+  grpc::Status MergeCustomers(grpc::ServerContext* context, const v1::MergeCustomersRequest* request,
+                              v1::MergeCustomersResponse* response) override;
+  grpc::Status QualityReport(grpc::ServerContext* context, const v1::QualityReportRequest* request,
+                             v1::QualityReportResponse* response) override;
 
  private:
-  // Waits until the applier stored `offset` of the commands partition, then reads the profile.
-  grpc::Status WaitApplied(grpc::ServerContext* context, int32_t partition, int64_t offset,
-                           const std::string& customer_id, v1::Profile* profile);
+  // A command for `customer_id` with a new id, issued now by the API.
+  v1::Command NewCommand(const std::string& customer_id) const;
+  // Waits until the applier stored `offset` of `topic`/`partition`, then reads the profile.
+  grpc::Status WaitApplied(grpc::ServerContext* context, const std::string& topic, int32_t partition,
+                           int64_t offset, const std::string& customer_id, v1::Profile* profile);
+  // Calls `check` with growing pauses until it returns a status or the client's deadline
+  // (at most `apply_timeout`) passes.
+  grpc::Status PollUntil(grpc::ServerContext* context,
+                         const std::function<std::optional<grpc::Status>()>& check);
 
   ProfileStore& store_;
   kafka::Producer& producer_;

@@ -1,15 +1,21 @@
 #include "services/profile/profile_store.h"
 
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/numbers.h"
 #include "custflow/domain/identity.h"
+#include "custflow/domain/search_terms.h"
 
 namespace custflow::profile {
 namespace {
 
-// KEYS[1]: the applied-offset key; KEYS[2 .. n+1]: profile keys; then identity index keys.
-// ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; ARGV[3]: n; then
-// for each profile three values: loaded version ("0" when absent), new version, profile
-// bytes; then the customer id of each identity key.
+// KEYS[1]: the applied-offset key; KEYS[2 .. n+1]: profile keys; then one key per index
+// operation. ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; ARGV[3]:
+// n; then for each profile three values: loaded version ("0" when absent), new version,
+// profile bytes; then two values per index operation: its code and its value. Codes: S
+// sets the key to the value; D deletes the key if it holds the value; A adds the value
+// to the sorted set; R removes it.
 constexpr const char* kCommitLua = R"lua(
 local current = redis.call('GET', KEYS[1])
 if (current or '') ~= ARGV[1] then return 0 end
@@ -20,14 +26,27 @@ end
 for i = 1, n do
   redis.call('HSET', KEYS[i + 1], 'v', ARGV[3 * i + 2], 'p', ARGV[3 * i + 3])
 end
-for i = n + 2, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[3 * n + 2 + i - n])
+local first = 3 * n + 4
+for k = n + 2, #KEYS do
+  local code, value = ARGV[first], ARGV[first + 1]
+  first = first + 2
+  if code == 'S' then
+    redis.call('SET', KEYS[k], value)
+  elseif code == 'D' then
+    if redis.call('GET', KEYS[k]) == value then redis.call('DEL', KEYS[k]) end
+  elseif code == 'A' then
+    redis.call('ZADD', KEYS[k], 0, value)
+  else
+    redis.call('ZREM', KEYS[k], value)
+  end
 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 )lua";
 
 std::string ProfileKey(const std::string& customer_id) { return "cf:profile:" + customer_id; }
+
+std::string IndexKey(const std::string& term) { return "cf:ix:" + term; }
 
 std::string OffsetKey(const std::string& topic, int32_t partition) {
   return "cf:applied:" + topic + ":" + std::to_string(partition);
@@ -53,9 +72,29 @@ absl::StatusOr<std::optional<int64_t>> ParseOffset(const redis::Reply& reply) {
   return offset;
 }
 
+std::vector<std::string> ProfileKeys(const std::vector<std::string>& customer_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(customer_ids.size());
+  for (const std::string& id : customer_ids) keys.push_back(ProfileKey(id));
+  return keys;
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Profile>>> ParseProfiles(
+    absl::Span<const redis::Reply> replies) {
+  std::vector<std::optional<v1::Profile>> profiles;
+  profiles.reserve(replies.size());
+  for (const redis::Reply& reply : replies) {
+    absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile(reply);
+    if (!profile.ok()) return profile.status();
+    profiles.push_back(std::move(*profile));
+  }
+  return profiles;
+}
+
 }  // namespace
 
-ProfileStore::ProfileStore(redis::RedisClient& redis) : redis_(redis), commit_script_(kCommitLua) {}
+ProfileStore::ProfileStore(redis::RedisClient& redis)
+    : redis_(redis), commit_script_(kCommitLua), event_ids_(redis) {}
 
 absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& customer_id) {
   std::string key = ProfileKey(customer_id);
@@ -72,27 +111,90 @@ absl::StatusOr<std::optional<int64_t>> ProfileStore::AppliedOffset(const std::st
   return ParseOffset(*reply);
 }
 
+absl::StatusOr<std::vector<std::optional<v1::Profile>>> ProfileStore::BatchGet(
+    const std::vector<std::string>& customer_ids) {
+  std::vector<std::string> keys = ProfileKeys(customer_ids);
+  std::vector<redis::CommandArgs> commands;
+  commands.reserve(keys.size());
+  for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  return ParseProfiles(*replies);
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> ProfileStore::Resolve(
+    const std::vector<domain::Identity>& identities) {
+  std::vector<std::string> keys;
+  keys.reserve(identities.size());
+  for (const domain::Identity& identity : identities) keys.push_back(domain::IdentityIndexKey(identity));
+  std::vector<redis::CommandArgs> commands;
+  commands.reserve(keys.size());
+  for (const std::string& key : keys) commands.push_back({"GET", key});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::optional<std::string>> ids;
+  ids.reserve(replies->size());
+  for (const redis::Reply& reply : *replies) {
+    if (reply.is_error()) return Failed(reply);
+    ids.push_back(reply.is_nil() ? std::nullopt : std::optional<std::string>(reply.str()));
+  }
+  return ids;
+}
+
+absl::StatusOr<std::vector<std::string>> ProfileStore::Members(const std::string& term,
+                                                               const std::string& after_id, size_t limit) {
+  std::string key = IndexKey(term);
+  std::string min = after_id.empty() ? "-" : "(" + after_id;
+  std::string count = std::to_string(limit);
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"ZRANGEBYLEX", key, min, "+", "LIMIT", "0", count});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return Failed(*reply);
+  std::vector<std::string> ids;
+  ids.reserve(reply->elements().size());
+  for (const redis::Reply& element : reply->elements()) ids.push_back(element.str());
+  return ids;
+}
+
+absl::StatusOr<uint64_t> ProfileStore::MemberCount(const std::string& term) {
+  std::string key = IndexKey(term);
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"ZCARD", key});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return Failed(*reply);
+  return static_cast<uint64_t>(reply->integer());
+}
+
+absl::Status ProfileStore::ForEachProfile(const std::function<absl::Status(const v1::Profile&)>& visit,
+                                          size_t page) {
+  std::string after;
+  while (true) {
+    absl::StatusOr<std::vector<std::string>> ids = Members(domain::kAllCustomersTerm, after, page);
+    if (!ids.ok()) return ids.status();
+    if (ids->empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = BatchGet(*ids);
+    if (!profiles.ok()) return profiles.status();
+    for (const std::optional<v1::Profile>& profile : *profiles) {
+      if (!profile) continue;  // indexed a moment before its profile was written
+      if (absl::Status status = visit(*profile); !status.ok()) return status;
+    }
+    after = ids->back();
+  }
+}
+
 absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std::string>& customer_ids,
                                                           const std::string& topic, int32_t partition) {
-  std::vector<std::string> keys;
-  keys.reserve(customer_ids.size() + 1);
-  keys.push_back(OffsetKey(topic, partition));
-  for (const std::string& id : customer_ids) keys.push_back(ProfileKey(id));
-  std::vector<redis::CommandArgs> commands = {{"GET", keys[0]}};
-  for (size_t i = 1; i < keys.size(); ++i) commands.push_back({"HGET", keys[i], "p"});
+  std::string offset_key = OffsetKey(topic, partition);
+  std::vector<std::string> keys = ProfileKeys(customer_ids);
+  std::vector<redis::CommandArgs> commands = {{"GET", offset_key}};
+  for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
 
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
-  Snapshot snapshot;
   absl::StatusOr<std::optional<int64_t>> offset = ParseOffset((*replies)[0]);
   if (!offset.ok()) return offset.status();
-  snapshot.applied_offset = *offset;
-  for (size_t i = 1; i < replies->size(); ++i) {
-    absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile((*replies)[i]);
-    if (!profile.ok()) return profile.status();
-    snapshot.profiles.push_back(std::move(*profile));
-  }
-  return snapshot;
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles =
+      ParseProfiles(absl::MakeConstSpan(*replies).subspan(1));
+  if (!profiles.ok()) return profiles.status();
+  return Snapshot{std::move(*profiles), *offset};
 }
 
 absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition,
@@ -103,15 +205,35 @@ absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t part
                                    std::to_string(profiles.size())};
   for (const ProfileWrite& write : profiles) {
     keys.push_back(ProfileKey(write.profile->customer_id()));
-    args.push_back(std::to_string(write.loaded_version));
+    args.push_back(write.loaded ? std::to_string(write.loaded->version()) : "0");
     args.push_back(std::to_string(write.profile->version()));
     args.push_back(write.profile->SerializeAsString());
   }
+  auto operation = [&](std::string key, const char* code, const std::string& value) {
+    keys.push_back(std::move(key));
+    args.emplace_back(code);
+    args.push_back(value);
+  };
   for (const ProfileWrite& write : profiles) {
-    for (const domain::Identity& identity : domain::MasterDataIdentities(write.profile->customer())) {
-      keys.push_back(domain::IdentityIndexKey(identity));
-      args.push_back(write.profile->customer_id());
+    const v1::Profile& profile = *write.profile;
+    const std::string& id = profile.customer_id();
+    // A merged-away customer's identities lead to its survivor.
+    const std::string& owner = profile.merged_into().empty() ? id : profile.merged_into();
+    std::vector<domain::Identity> now = domain::MasterDataIdentities(profile.customer());
+    std::set<std::string> now_keys;
+    for (const domain::Identity& identity : now) now_keys.insert(domain::IdentityIndexKey(identity));
+    for (const std::string& key : now_keys) operation(key, "S", owner);
+    std::vector<std::string> terms = domain::SearchTerms(profile);
+    if (write.loaded) {
+      for (const domain::Identity& identity : domain::MasterDataIdentities(write.loaded->customer())) {
+        std::string key = domain::IdentityIndexKey(identity);
+        if (!now_keys.contains(key)) operation(std::move(key), "D", id);
+      }
+      for (const std::string& term : domain::SearchTerms(*write.loaded)) {
+        if (!std::binary_search(terms.begin(), terms.end(), term)) operation(IndexKey(term), "R", id);
+      }
     }
+    for (const std::string& term : terms) operation(IndexKey(term), "A", id);
   }
   std::vector<std::string_view> key_views(keys.begin(), keys.end());
   std::vector<std::string_view> arg_views(args.begin(), args.end());

@@ -5,18 +5,23 @@
 // read at, so two appliers (one on interactions/N, one on commands/N, say) cannot
 // overwrite each other's changes. The same script keeps the identity index: the contact
 // phone and e-mail of every written profile point to its customer id, so ingest resolves
-// a caller id to the customer that has it.
+// a caller id to the customer that has it, and the search index: one sorted set per
+// search term ("owner=王芳", "tag=vip"; see custflow/domain/search_terms.h) holding the ids
+// of the customers that have it, plus "all" with every live (not merged-away) customer.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "custflow/domain/identity.h"
 #include "custflow/redis/redis_client.h"
 #include "custflow/redis/script.h"
 #include "custflow/v1/customer.pb.h"
+#include "services/ingest/dedupe_store.h"
 
 namespace custflow::profile {
 
@@ -27,6 +32,26 @@ class ProfileStore {
   // The profile, or nullopt when Redis has none.
   absl::StatusOr<std::optional<v1::Profile>> Get(const std::string& customer_id);
 
+  // The profiles of `customer_ids`, in order (nullopt where missing), in one round trip.
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> BatchGet(
+      const std::vector<std::string>& customer_ids);
+
+  // The customer id each identity points to (nullopt where none), in one round trip.
+  absl::StatusOr<std::vector<std::optional<std::string>>> Resolve(
+      const std::vector<domain::Identity>& identities);
+
+  // Up to `limit` ids of customers having search term `term`, in id order, after
+  // `after_id` ("" for the start).
+  absl::StatusOr<std::vector<std::string>> Members(const std::string& term, const std::string& after_id,
+                                                   size_t limit);
+  // How many customers have search term `term`.
+  absl::StatusOr<uint64_t> MemberCount(const std::string& term);
+
+  // Calls `visit` with every live customer's profile, in id order, `page` at a time. Stops
+  // at, and returns, the first error of Redis or of `visit`.
+  absl::Status ForEachProfile(const std::function<absl::Status(const v1::Profile&)>& visit,
+                              size_t page = 500);
+
   // The profiles of `customer_ids` (nullopt where missing) and the applied offset of
   // `topic`/`partition` (nullopt when nothing was applied yet), in one round trip.
   struct Snapshot {
@@ -36,12 +61,17 @@ class ProfileStore {
   absl::StatusOr<Snapshot> Load(const std::vector<std::string>& customer_ids, const std::string& topic,
                                 int32_t partition);
 
+  // The event ids ingest has seen (its dedupe records): AddFollowUp claims its event id
+  // there too, so a follow-up retried through either door counts once.
+  ingest::DedupeStore& event_ids() { return event_ids_; }
+
   absl::StatusOr<std::optional<int64_t>> AppliedOffset(const std::string& topic, int32_t partition);
 
   struct ProfileWrite {
     const v1::Profile* profile;
-    // The version the profile had when it was loaded; 0 when it did not exist.
-    uint64_t loaded_version;
+    // The profile as it was loaded; nullptr when it did not exist. Its identities and
+    // search terms that `profile` no longer has are removed.
+    const v1::Profile* loaded;
   };
 
   // Writes `profiles` and sets the applied offset of the partition to `offset`, all at
@@ -54,6 +84,7 @@ class ProfileStore {
  private:
   redis::RedisClient& redis_;
   redis::Script commit_script_;
+  ingest::RedisDedupeStore event_ids_;
 };
 
 }  // namespace custflow::profile

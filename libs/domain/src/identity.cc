@@ -86,11 +86,12 @@ std::vector<Identity> MasterDataIdentities(const v1::Customer& customer) {
   return out;
 }
 
-std::string DeriveCustomerId(const Identity& identity) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "cu_%016llx",
-                static_cast<unsigned long long>(Fnv1a64(identity.Key())));
+std::string StableHashHex(std::string_view text) {
+  char buffer[20];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(Fnv1a64(text)));
   return buffer;
 }
+
+std::string DeriveCustomerId(const Identity& identity) { return "cu_" + StableHashHex(identity.Key()); }
 
 }  // namespace custflow::domain

@@ -2,6 +2,10 @@
 
 #include <google/protobuf/util/field_mask_util.h>
 
+#include <algorithm>
+#include <ctime>
+#include <vector>
+
 namespace custflow::domain {
 namespace {
 
@@ -16,18 +20,71 @@ void KeepLatest(Timestamp* field, const Timestamp& candidate) {
   if (Later(candidate, *field)) *field = candidate;
 }
 
+bool IsSet(const Timestamp& at) { return at.seconds() != 0 || at.nanos() != 0; }
+
+// An unset candidate changes nothing; an unset field takes the candidate.
 void KeepEarliest(Timestamp* field, const Timestamp& candidate) {
-  if (field->seconds() == 0 && field->nanos() == 0) {
-    *field = candidate;
-  } else if (Later(*field, candidate)) {
-    *field = candidate;
-  }
+  if (IsSet(candidate) && (!IsSet(*field) || Later(*field, candidate))) *field = candidate;
 }
 
 void AddAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign) {
   v1::Money* total = profile.mutable_cumulative_amount();
   if (total->currency().empty()) total->set_currency(amount.currency());
   total->set_amount_minor(total->amount_minor() + sign * amount.amount_minor());
+}
+
+constexpr int kRecentQuoteRejections = 10;
+
+void KeepRecentRejections(v1::Profile& profile) {
+  auto* times = profile.mutable_recent_quote_rejections();
+  std::sort(times->begin(), times->end(), [](const Timestamp& a, const Timestamp& b) { return Later(b, a); });
+  if (times->size() > kRecentQuoteRejections) {
+    times->DeleteSubrange(0, times->size() - kRecentQuoteRejections);
+  }
+}
+
+// Contacts the customer started, which the business should answer.
+bool AwaitsResponse(v1::InteractionType type) {
+  switch (type) {
+    case v1::INTERACTION_TYPE_CALL_INBOUND:
+    case v1::INTERACTION_TYPE_CALL_MISSED:
+    case v1::INTERACTION_TYPE_WEB_FORM_SUBMIT:
+    case v1::INTERACTION_TYPE_WEB_CHAT:
+    case v1::INTERACTION_TYPE_COMPLAINT_OPENED:
+    case v1::INTERACTION_TYPE_GRUMBLE:
+    case v1::INTERACTION_TYPE_SUGGESTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Contacts by the business that answer what the customer started.
+bool Responds(v1::InteractionType type) {
+  switch (type) {
+    case v1::INTERACTION_TYPE_CALL_OUTBOUND:
+    case v1::INTERACTION_TYPE_CALL_CALLBACK:
+    case v1::INTERACTION_TYPE_FOLLOW_UP:
+    case v1::INTERACTION_TYPE_QUOTE_SENT:
+    case v1::INTERACTION_TYPE_COMPLAINT_RESOLVED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void ApplyResponse(v1::Profile& profile, const v1::Interaction& event) {
+  const Timestamp& at = event.occurred_at();
+  if (AwaitsResponse(event.type())) {
+    KeepEarliest(profile.mutable_awaiting_response_since(), at);
+  } else if (Responds(event.type()) && profile.has_awaiting_response_since() &&
+             !Later(profile.awaiting_response_since(), at)) {
+    uint64_t seconds = static_cast<uint64_t>(at.seconds() - profile.awaiting_response_since().seconds());
+    profile.set_response_count(profile.response_count() + 1);
+    profile.set_response_seconds_sum(profile.response_seconds_sum() + seconds);
+    profile.set_last_response_seconds(seconds);
+    profile.clear_awaiting_response_since();
+  }
 }
 
 void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
@@ -38,6 +95,7 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
       AddAmount(profile, event.amount(), +1);
       KeepEarliest(profile.mutable_first_order_at(), at);
       KeepLatest(profile.mutable_last_order_at(), at);
+      (*profile.mutable_orders_by_quarter())[QuarterKey(at.seconds())] += 1;
       // A first order wins a potential (or lost) customer.
       profile.mutable_customer()->set_type(v1::CUSTOMER_TYPE_CLOSED);
       break;
@@ -51,11 +109,28 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
         profile.mutable_customer()->set_follow_up_stage(event.follow_up().stage());
       }
       break;
+    case v1::INTERACTION_TYPE_QUOTE_SENT:
+      profile.set_quotes_sent(profile.quotes_sent() + 1);
+      break;
+    case v1::INTERACTION_TYPE_QUOTE_ACCEPTED:
+      profile.set_quotes_accepted(profile.quotes_accepted() + 1);
+      break;
+    case v1::INTERACTION_TYPE_QUOTE_REJECTED:
+      profile.set_quotes_rejected(profile.quotes_rejected() + 1);
+      *profile.add_recent_quote_rejections() = at;
+      KeepRecentRejections(profile);
+      break;
     case v1::INTERACTION_TYPE_COMPLAINT_OPENED:
       profile.set_complaint_count(profile.complaint_count() + 1);
       break;
+    case v1::INTERACTION_TYPE_COMPLAINT_RESOLVED:
+      profile.set_complaint_resolved_count(profile.complaint_resolved_count() + 1);
+      break;
     case v1::INTERACTION_TYPE_GRUMBLE:
       profile.set_grumble_count(profile.grumble_count() + 1);
+      break;
+    case v1::INTERACTION_TYPE_SUGGESTION:
+      profile.set_suggestion_count(profile.suggestion_count() + 1);
       break;
     case v1::INTERACTION_TYPE_STORE_VISIT:
       KeepLatest(profile.mutable_last_store_visit_at(), at);
@@ -80,28 +155,45 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
     profile.set_satisfaction_sum(profile.satisfaction_sum() + event.satisfaction());
   }
   ApplyType(profile, event);
+  ApplyResponse(profile, event);
   KeepLatest(profile.mutable_updated_at(), event.occurred_at());
   profile.set_version(profile.version() + 1);
 }
 
-void ApplyCommand(v1::Profile& profile, const v1::Command& command) {
+bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
   v1::Customer& customer = *profile.mutable_customer();
   switch (command.action_case()) {
     case v1::Command::kUpsert: {
       const v1::UpsertCustomer& upsert = command.upsert();
-      if (upsert.update_mask().paths_size() == 0) {
-        customer.MergeFrom(upsert.customer());
-      } else {
-        google::protobuf::util::FieldMaskUtil::MergeMessageTo(upsert.customer(), upsert.update_mask(), {},
-                                                              &customer);
+      google::protobuf::FieldMask mask = upsert.update_mask();
+      if (mask.paths_size() == 0) {
+        std::vector<const google::protobuf::FieldDescriptor*> set;
+        upsert.customer().GetReflection()->ListFields(upsert.customer(), &set);
+        for (const google::protobuf::FieldDescriptor* field : set) mask.add_paths(field->name());
       }
+      google::protobuf::util::FieldMaskUtil::MergeOptions options;
+      options.set_replace_repeated_fields(true);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(upsert.customer(), mask, options, &customer);
       break;
     }
     case v1::Command::kSetTags:
       profile.mutable_tags()->CopyFrom(command.set_tags().tags());
       profile.set_grade(command.set_tags().grade());
       break;
-    case v1::Command::kMerge:  // merging is not applied yet: recorded in the log only
+    case v1::Command::kMerge:
+      if (!profile.merged_into().empty()) return false;
+      profile.set_merged_into(command.merge().survivor_id());
+      break;
+    case v1::Command::kAbsorb: {
+      const v1::Profile& merged = command.absorb().merged();
+      const auto& ids = profile.merged_ids();
+      if (std::find(ids.begin(), ids.end(), merged.customer_id()) != ids.end()) return false;
+      AbsorbProfile(profile, merged);
+      break;
+    }
+    case v1::Command::kForwarded:
+      ApplyInteraction(profile, command.forwarded().interaction());
+      return true;  // ApplyInteraction kept the times and the version
     case v1::Command::ACTION_NOT_SET:
       break;
   }
@@ -109,6 +201,63 @@ void ApplyCommand(v1::Profile& profile, const v1::Command& command) {
   if (customer.type() == v1::CUSTOMER_TYPE_UNSPECIFIED) customer.set_type(v1::CUSTOMER_TYPE_POTENTIAL);
   KeepLatest(profile.mutable_updated_at(), command.issued_at());
   profile.set_version(profile.version() + 1);
+  return true;
+}
+
+void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged) {
+  v1::Customer customer = merged.customer();
+  customer.MergeFrom(survivor.customer());  // the survivor's values win where it has them
+  customer.mutable_vehicles()->CopyFrom(survivor.customer().vehicles());
+  customer.mutable_vehicles()->MergeFrom(merged.customer().vehicles());
+  KeepEarliest(customer.mutable_first_contact_at(), merged.customer().first_contact_at());
+  if (merged.order_count() > 0) customer.set_type(v1::CUSTOMER_TYPE_CLOSED);
+  *survivor.mutable_customer() = std::move(customer);
+
+  for (const auto& [type, count] : merged.interaction_counts())
+    (*survivor.mutable_interaction_counts())[type] += count;
+  for (const auto& [quarter, count] : merged.orders_by_quarter()) {
+    (*survivor.mutable_orders_by_quarter())[quarter] += count;
+  }
+  if (survivor.cumulative_amount().currency().empty() ||
+      survivor.cumulative_amount().currency() == merged.cumulative_amount().currency()) {
+    AddAmount(survivor, merged.cumulative_amount(), +1);
+  }
+  survivor.set_order_count(survivor.order_count() + merged.order_count());
+  KeepEarliest(survivor.mutable_first_order_at(), merged.first_order_at());
+  KeepLatest(survivor.mutable_last_order_at(), merged.last_order_at());
+  KeepLatest(survivor.mutable_last_interaction_at(), merged.last_interaction_at());
+  KeepLatest(survivor.mutable_last_follow_up_at(), merged.last_follow_up_at());
+  KeepLatest(survivor.mutable_last_store_visit_at(), merged.last_store_visit_at());
+  survivor.set_follow_up_count(survivor.follow_up_count() + merged.follow_up_count());
+  survivor.set_satisfaction_count(survivor.satisfaction_count() + merged.satisfaction_count());
+  survivor.set_satisfaction_sum(survivor.satisfaction_sum() + merged.satisfaction_sum());
+  survivor.set_complaint_count(survivor.complaint_count() + merged.complaint_count());
+  survivor.set_complaint_resolved_count(survivor.complaint_resolved_count() +
+                                        merged.complaint_resolved_count());
+  survivor.set_grumble_count(survivor.grumble_count() + merged.grumble_count());
+  survivor.set_suggestion_count(survivor.suggestion_count() + merged.suggestion_count());
+  survivor.set_response_count(survivor.response_count() + merged.response_count());
+  survivor.set_response_seconds_sum(survivor.response_seconds_sum() + merged.response_seconds_sum());
+  if (survivor.response_count() == merged.response_count()) {
+    survivor.set_last_response_seconds(merged.last_response_seconds());
+  }
+  if (merged.has_awaiting_response_since()) {
+    KeepEarliest(survivor.mutable_awaiting_response_since(), merged.awaiting_response_since());
+  }
+  survivor.set_quotes_sent(survivor.quotes_sent() + merged.quotes_sent());
+  survivor.set_quotes_accepted(survivor.quotes_accepted() + merged.quotes_accepted());
+  survivor.set_quotes_rejected(survivor.quotes_rejected() + merged.quotes_rejected());
+  survivor.mutable_recent_quote_rejections()->MergeFrom(merged.recent_quote_rejections());
+  KeepRecentRejections(survivor);
+  survivor.add_merged_ids(merged.customer_id());
+  survivor.mutable_merged_ids()->MergeFrom(merged.merged_ids());
+}
+
+std::string QuarterKey(int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  return std::to_string(utc.tm_year + 1900) + "-Q" + std::to_string(utc.tm_mon / 3 + 1);
 }
 
 uint64_t InteractionCount(const v1::Profile& profile) {

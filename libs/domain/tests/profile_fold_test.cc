@@ -102,5 +102,114 @@ TEST(ProfileFold, SetTagsReplacesTagsAndGrade) {
   EXPECT_EQ(profile.grade(), "A");
 }
 
+TEST(ProfileFold, CountsOrdersPerQuarter) {
+  v1::Profile profile = NewProfile();
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'782'864'000));  // 2026-07-01
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'790'812'799));  // 2026-09-30 23:59:59
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'790'812'800));  // 2026-10-01
+  EXPECT_EQ(profile.orders_by_quarter().at("2026-Q3"), 2u);
+  EXPECT_EQ(profile.orders_by_quarter().at("2026-Q4"), 1u);
+}
+
+TEST(ProfileFold, MeasuresTheResponseToTheOldestUnansweredContact) {
+  v1::Profile profile = NewProfile();
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_CALL_MISSED, 1000));
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_WEB_FORM_SUBMIT, 2000));
+  EXPECT_EQ(profile.awaiting_response_since().seconds(), 1000);
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_CALL_CALLBACK, 4600));
+  EXPECT_FALSE(profile.has_awaiting_response_since());
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_COMPLAINT_OPENED, 10'000));
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_COMPLAINT_RESOLVED, 10'400));
+  EXPECT_EQ(profile.response_count(), 2u);
+  EXPECT_EQ(profile.response_seconds_sum(), 3600u + 400u);
+  EXPECT_EQ(profile.last_response_seconds(), 400u);
+  EXPECT_EQ(profile.complaint_resolved_count(), 1u);
+}
+
+TEST(ProfileFold, CountsQuotesAndKeepsTheLastTenRejections) {
+  v1::Profile profile = NewProfile();
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_QUOTE_SENT, 10));
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_QUOTE_ACCEPTED, 20));
+  for (int64_t at = 112; at >= 100; --at)
+    ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_QUOTE_REJECTED, at));
+  EXPECT_EQ(profile.quotes_sent(), 1u);
+  EXPECT_EQ(profile.quotes_accepted(), 1u);
+  EXPECT_EQ(profile.quotes_rejected(), 13u);
+  ASSERT_EQ(profile.recent_quote_rejections_size(), 10);
+  EXPECT_EQ(profile.recent_quote_rejections(0).seconds(), 103);
+  EXPECT_EQ(profile.recent_quote_rejections(9).seconds(), 112);
+}
+
+TEST(ProfileFold, UpsertWithoutMaskReplacesListsInsteadOfAppending) {
+  v1::Profile profile = NewProfile();
+  v1::Command upsert;
+  upsert.mutable_upsert()->mutable_customer()->add_vehicles()->set_vin("LSVAU2180N2183294");
+  ApplyCommand(profile, upsert);
+  ApplyCommand(profile, upsert);
+  EXPECT_EQ(profile.customer().vehicles_size(), 1);
+}
+
+v1::Command MergeInto(const std::string& survivor) {
+  v1::Command command;
+  command.mutable_merge()->set_survivor_id(survivor);
+  command.mutable_merge()->set_merged_id("cu_1");
+  return command;
+}
+
+TEST(ProfileFold, AMergeMarksTheMergedProfileOnce) {
+  v1::Profile profile = NewProfile();
+  EXPECT_TRUE(ApplyCommand(profile, MergeInto("cu_9")));
+  EXPECT_EQ(profile.merged_into(), "cu_9");
+  uint64_t version = profile.version();
+  EXPECT_FALSE(ApplyCommand(profile, MergeInto("cu_8")));
+  EXPECT_EQ(profile.merged_into(), "cu_9");
+  EXPECT_EQ(profile.version(), version);
+}
+
+TEST(ProfileFold, AbsorbAddsTheMergedHistoryOnceAndFillsEmptyFields) {
+  v1::Profile survivor;
+  survivor.set_customer_id("cu_s");
+  survivor.mutable_customer()->set_name("华南贸易");
+  ApplyInteraction(survivor, Event(v1::INTERACTION_TYPE_CALL_INBOUND, 500));
+
+  v1::Profile merged = NewProfile();
+  merged.mutable_customer()->set_name("华南贸易有限公司");
+  merged.mutable_customer()->set_owner("李娜");
+  merged.add_merged_ids("cu_0");
+  v1::Interaction order = Event(v1::INTERACTION_TYPE_ORDER_PLACED, 300);
+  order.mutable_amount()->set_amount_minor(100'00);
+  order.mutable_amount()->set_currency("CNY");
+  ApplyInteraction(merged, order);
+  ApplyInteraction(merged, Event(v1::INTERACTION_TYPE_CALL_INBOUND, 200));
+
+  v1::Command absorb;
+  *absorb.mutable_absorb()->mutable_merged() = merged;
+  EXPECT_TRUE(ApplyCommand(survivor, absorb));
+  EXPECT_FALSE(ApplyCommand(survivor, absorb));
+
+  EXPECT_EQ(survivor.customer().name(), "华南贸易");
+  EXPECT_EQ(survivor.customer().owner(), "李娜");
+  EXPECT_EQ(survivor.customer().customer_id(), "cu_s");
+  EXPECT_EQ(survivor.customer().type(), v1::CUSTOMER_TYPE_CLOSED);
+  EXPECT_EQ(survivor.customer().first_contact_at().seconds(), 200);
+  EXPECT_EQ(InteractionCount(survivor), 3u);
+  EXPECT_EQ(survivor.interaction_counts().at("INTERACTION_TYPE_CALL_INBOUND"), 2u);
+  EXPECT_EQ(survivor.order_count(), 1u);
+  EXPECT_EQ(survivor.cumulative_amount().amount_minor(), 100'00);
+  EXPECT_EQ(survivor.first_order_at().seconds(), 300);
+  EXPECT_EQ(survivor.last_interaction_at().seconds(), 500);
+  EXPECT_EQ(std::vector<std::string>(survivor.merged_ids().begin(), survivor.merged_ids().end()),
+            (std::vector<std::string>{"cu_1", "cu_0"}));
+}
+
+TEST(ProfileFold, AForwardedInteractionCountsLikeAnyOther) {
+  v1::Profile profile = NewProfile();
+  v1::Command forwarded;
+  *forwarded.mutable_forwarded()->mutable_interaction() = Event(v1::INTERACTION_TYPE_GRUMBLE, 50);
+  EXPECT_TRUE(ApplyCommand(profile, forwarded));
+  EXPECT_EQ(profile.grumble_count(), 1u);
+  EXPECT_EQ(profile.version(), 1u);
+}
+
 }  // namespace
 }  // namespace custflow::domain

@@ -115,7 +115,9 @@ TEST_F(ProfileTest, ReplayingAPartitionChangesNothing) {
   }
   EXPECT_EQ(after.size(), before.size() + 1);  // dave's profile
   EXPECT_EQ(changed_profiles, (std::set<std::string>{"alice", "dave"}));
-  EXPECT_EQ(changed_other, std::vector<std::string>{"5"});  // the applied offset
+  // The applied offset, and dave in the search index sets of all customers and of
+  // potential ones (alice has bought: closed).
+  EXPECT_EQ(changed_other, (std::vector<std::string>{"5", "alice bob dave", "bob dave"}));
   EXPECT_EQ(Stored("bob").version(), 2u);
   EXPECT_EQ(Stored("alice").version(), 3u);
   EXPECT_EQ(Stored("alice").cumulative_amount().amount_minor(), 900);
@@ -124,6 +126,36 @@ TEST_F(ProfileTest, ReplayingAPartitionChangesNothing) {
   ASSERT_EQ(snapshots.size(), snapshots_before + 2);
   std::set<std::string> new_keys = {snapshots[snapshots_before].key, snapshots[snapshots_before + 1].key};
   EXPECT_EQ(new_keys, (std::set<std::string>{"alice", "dave"}));
+}
+
+TEST_F(ProfileTest, AProfileRestoredFromAnOlderCopyCatchesUpExactlyOnReplay) {
+  Broker broker(producer_);
+  Batch first;
+  first.Add(kTopics.interactions, 0, 0, Order("alice", kT0 + 10, 1000))
+      .Add(kTopics.interactions, 0, 1, Event("alice", v1::INTERACTION_TYPE_CALL_INBOUND, kT0 + 20));
+  ASSERT_TRUE(applier_->Apply(first.messages()).ok());
+  const v1::Profile older = Stored("alice");
+  Batch second;
+  second.Add(kTopics.interactions, 0, 2, Order("alice", kT0 + 30, 500))
+      .Add(kTopics.interactions, 0, 3, Event("alice", v1::INTERACTION_TYPE_CALL_CALLBACK, kT0 + 40));
+  ASSERT_TRUE(applier_->Apply(second.messages()).ok());
+  const v1::Profile current = Stored("alice");
+  EXPECT_EQ(current.applied_offsets().at("interactions/0"), 3);
+
+  // Redis loses everything; the older copy of the profile comes back (as from ClickHouse)
+  // and the whole partition is replayed: only offsets 2 and 3 are folded again.
+  ASSERT_TRUE(redis_->Command({"FLUSHALL"}).ok());
+  std::string version = std::to_string(older.version());
+  std::string bytes = older.SerializeAsString();
+  ASSERT_TRUE(redis_->Command({"HSET", "cf:profile:alice", "v", version, "p", bytes}).ok());
+  Batch replay;
+  replay.Add(kTopics.interactions, 0, 0, Order("alice", kT0 + 10, 1000))
+      .Add(kTopics.interactions, 0, 1, Event("alice", v1::INTERACTION_TYPE_CALL_INBOUND, kT0 + 20))
+      .Add(kTopics.interactions, 0, 2, Order("alice", kT0 + 30, 500))
+      .Add(kTopics.interactions, 0, 3, Event("alice", v1::INTERACTION_TYPE_CALL_CALLBACK, kT0 + 40));
+  ASSERT_TRUE(applier_->Apply(replay.messages()).ok());
+  EXPECT_EQ(Stored("alice").DebugString(), current.DebugString());
+  EXPECT_EQ(Stored("alice").response_count(), 1u);
 }
 
 TEST_F(ProfileTest, ContactPhoneAndEmailOfMasterDataAreIndexedForIngest) {
@@ -259,14 +291,14 @@ TEST_F(ProfileTest, ConcurrentWriterIsDetected) {
   mine.set_version(1);
   v1::Profile stale = mine;
   stale.set_version(99);
-  absl::StatusOr<bool> first = store_->Commit(kTopics.interactions, 0, std::nullopt, 4, {{&mine, 0}});
+  absl::StatusOr<bool> first = store_->Commit(kTopics.interactions, 0, std::nullopt, 4, {{&mine, nullptr}});
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(*first);
   const std::map<std::string, std::string> before = RedisContents();
 
   for (std::optional<int64_t> expected : {std::optional<int64_t>(), std::optional<int64_t>(3)}) {
     SCOPED_TRACE(expected ? std::to_string(*expected) : "none");
-    absl::StatusOr<bool> late = store_->Commit(kTopics.interactions, 0, expected, 9, {{&stale, 1}});
+    absl::StatusOr<bool> late = store_->Commit(kTopics.interactions, 0, expected, 9, {{&stale, &mine}});
     ASSERT_TRUE(late.ok()) << late.status();
     EXPECT_FALSE(*late);
     EXPECT_EQ(RedisContents(), before);
@@ -282,7 +314,8 @@ TEST_F(ProfileTest, ApplierAbortsWhenAnotherInstanceCommittedFirst) {
   // The other instance commits while this one waits for its snapshots to be confirmed,
   // that is after this one loaded the partition and before it commits.
   Broker broker(producer_, [&] {
-    absl::StatusOr<bool> committed = store_->Commit(kTopics.interactions, 0, std::nullopt, 0, {{&theirs, 0}});
+    absl::StatusOr<bool> committed =
+        store_->Commit(kTopics.interactions, 0, std::nullopt, 0, {{&theirs, nullptr}});
     EXPECT_TRUE(committed.ok() && *committed) << committed.status();
   });
   Batch batch;
@@ -310,7 +343,8 @@ TEST_F(ProfileTest, ApplierOnAnotherTopicCannotOverwriteAConcurrentProfileChange
   renamed.set_version(7);
   renamed.mutable_customer()->set_name("renamed by a command");
   Broker broker(producer_, [&] {
-    absl::StatusOr<bool> committed = store_->Commit(kTopics.commands, 0, std::nullopt, 0, {{&renamed, 0}});
+    absl::StatusOr<bool> committed =
+        store_->Commit(kTopics.commands, 0, std::nullopt, 0, {{&renamed, nullptr}});
     EXPECT_TRUE(committed.ok() && *committed) << committed.status();
   });
   Batch batch;

@@ -1,5 +1,5 @@
 // The ProfileService handlers, called directly, against a real Redis; for wait_applied an
-// applier thread consumes what the in-memory producer delivered to the commands topic.
+// applier thread consumes what the in-memory producer delivered.
 #include "services/profile/profile_service.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <thread>
 
 #include "services/profile/tests/profile_test_support.h"
@@ -16,45 +18,13 @@ namespace {
 
 using Record = kafka::InMemoryProducer::Record;
 
-// Plays the profile service's consumer: applies what was delivered to the commands topic,
-// each partition in offset order, retrying a batch until it applies.
-class CommandConsumer {
- public:
-  CommandConsumer(const kafka::InMemoryProducer& producer, ProfileApplier& applier)
-      : thread_([this, &producer, &applier] { Run(producer, applier); }) {}
-  ~CommandConsumer() {
-    stop_ = true;
-    thread_.join();
-  }
-  CommandConsumer(const CommandConsumer&) = delete;
-  CommandConsumer& operator=(const CommandConsumer&) = delete;
-
- private:
-  void Run(const kafka::InMemoryProducer& producer, ProfileApplier& applier) {
-    size_t consumed = 0;
-    while (!stop_) {
-      std::vector<Record> commands;
-      for (Record& record : producer.delivered()) {
-        if (record.topic == kTopics.commands) commands.push_back(std::move(record));
-      }
-      std::vector<Record> fresh(commands.begin() + static_cast<std::ptrdiff_t>(consumed), commands.end());
-      std::stable_sort(fresh.begin(), fresh.end(),
-                       [](const Record& a, const Record& b) { return a.partition < b.partition; });
-      std::vector<kafka::Message> batch;
-      for (const Record& record : fresh) batch.push_back(ToMessage(record));
-      if (!batch.empty() && applier.Apply(batch).ok()) consumed = commands.size();
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 class ProfileServiceTest : public ProfileTest {
  protected:
   ProfileServiceOptions Options(std::chrono::milliseconds apply_timeout = std::chrono::seconds(5)) {
-    return {.commands_topic = kTopics.commands, .apply_timeout = apply_timeout};
+    return {.commands_topic = kTopics.commands,
+            .interactions_topic = kTopics.interactions,
+            .default_region = "CN",
+            .apply_timeout = apply_timeout};
   }
 
   grpc::Status Get(ProfileService& service, const std::string& customer_id,
@@ -116,7 +86,7 @@ TEST_F(ProfileServiceTest, GetProfileReturnsTheAppliedProfile) {
 
 TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile) {
   Broker broker(producer_);
-  CommandConsumer consumer(producer_, *applier_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
   ProfileService service(*store_, producer_, Options());
 
   v1::UpsertCustomerRequest create = UpsertRequest("alice", "Alice Trading Co.", true);
@@ -182,6 +152,285 @@ TEST_F(ProfileServiceTest, UpsertCustomerRequiresACustomerId) {
   grpc::Status status = Upsert(service, UpsertRequest("", "Nameless", false), response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(producer_.pending_count() + producer_.delivered().size(), 0u);
+}
+
+v1::Customer Customer(const std::string& name, const std::string& owner, const std::string& province) {
+  v1::Customer customer;
+  customer.set_name(name);
+  customer.set_owner(owner);
+  customer.mutable_region()->set_province(province);
+  return customer;
+}
+
+// Batches built by hand use this partition; the in-memory producer's records use 0-5, so
+// the two never share applied offsets.
+constexpr int32_t kHandPartition = 100;
+
+// Applies one upsert command per customer, on the hand-made commands partition.
+void ApplyUpserts(ProfileApplier& applier, const std::vector<std::pair<std::string, v1::Customer>>& customers,
+                  int64_t first_offset = 0) {
+  Batch batch;
+  int64_t offset = first_offset;
+  for (const auto& [id, customer] : customers) {
+    batch.Add(kTopics.commands, kHandPartition, offset, Upsert(id, customer, kT0 + offset));
+    ++offset;
+  }
+  absl::Status applied = applier.Apply(batch.messages());
+  ASSERT_TRUE(applied.ok()) << applied;
+}
+
+std::vector<std::string> Ids(const google::protobuf::RepeatedPtrField<v1::Profile>& profiles) {
+  std::vector<std::string> ids;
+  for (const v1::Profile& profile : profiles) ids.push_back(profile.customer_id());
+  return ids;
+}
+
+TEST_F(ProfileServiceTest, BatchGetProfilesReturnsFoundProfilesInOrderAndNamesTheMissing) {
+  Broker broker(producer_);
+  ApplyUpserts(*applier_,
+               {{"c1", Customer("甲", "王芳", "广东省")}, {"c2", Customer("乙", "王芳", "广东省")}});
+  ProfileService service(*store_, producer_, Options());
+  v1::BatchGetProfilesRequest request;
+  for (const char* id : {"c2", "nobody", "c1"}) request.add_customer_ids(id);
+  v1::BatchGetProfilesResponse response;
+  grpc::ServerContext context;
+  grpc::Status status = service.BatchGetProfiles(&context, &request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(Ids(response.profiles()), (std::vector<std::string>{"c2", "c1"}));
+  EXPECT_EQ(std::vector<std::string>(response.missing_ids().begin(), response.missing_ids().end()),
+            std::vector<std::string>{"nobody"});
+
+  request.clear_customer_ids();
+  for (int i = 0; i < 1001; ++i) request.add_customer_ids("c" + std::to_string(i));
+  grpc::ServerContext again;
+  status = service.BatchGetProfiles(&again, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "customer_ids: at most 1000 per call, got 1001");
+}
+
+class SearchTest : public ProfileServiceTest {
+ protected:
+  // 40 customers c00..c39: owners alternate 王芳 / 张伟, every fourth is in 北京市, the
+  // rest in 广东省; names "客户NN".
+  void SetUp() override {
+    ProfileServiceTest::SetUp();
+    std::vector<std::pair<std::string, v1::Customer>> customers;
+    for (int i = 0; i < 40; ++i) {
+      char id[8];
+      std::snprintf(id, sizeof id, "c%02d", i);
+      customers.emplace_back(id, Customer(std::string("客户") + (id + 1), i % 2 == 0 ? "王芳" : "张伟",
+                                          i % 4 == 0 ? "北京市" : "广东省"));
+    }
+    Broker broker(producer_);
+    ApplyUpserts(*applier_, customers);
+  }
+
+  v1::SearchCustomersResponse Search(const v1::CustomerFilter& filter, int page_size = 0,
+                                     const std::string& token = "") {
+    ProfileService service(*store_, producer_, Options());
+    v1::SearchCustomersRequest request;
+    *request.mutable_filter() = filter;
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    v1::SearchCustomersResponse response;
+    grpc::ServerContext context;
+    grpc::Status status = service.SearchCustomers(&context, &request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+};
+
+TEST_F(SearchTest, CombinesFiltersAndReturnsIdOrder) {
+  v1::CustomerFilter filter;
+  filter.set_owner("王芳");
+  filter.mutable_region()->set_province("北京市");
+  v1::SearchCustomersResponse found = Search(filter);
+  EXPECT_EQ(Ids(found.profiles()),
+            (std::vector<std::string>{"c00", "c04", "c08", "c12", "c16", "c20", "c24", "c28", "c32", "c36"}));
+  EXPECT_TRUE(found.next_page_token().empty());
+
+  filter.set_owner("张伟");  // 张伟 has only odd customers, none in 北京市
+  EXPECT_EQ(Search(filter).profiles_size(), 0);
+}
+
+TEST_F(SearchTest, PagesThroughEveryMatchOnceWithTheToken) {
+  v1::CustomerFilter filter;
+  filter.set_owner("张伟");
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::SearchCustomersResponse page = Search(filter, 3, token);
+    for (const std::string& id : Ids(page.profiles())) seen.push_back(id);
+    token = page.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 100);
+  ASSERT_EQ(seen.size(), 20u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "c%02zu", 2 * i + 1);
+    EXPECT_EQ(seen[i], id);
+  }
+}
+
+TEST_F(SearchTest, FindsTextInTheNameAndFollowsChangesOfIndexedFields) {
+  v1::CustomerFilter text;
+  text.set_text("客户1");
+  EXPECT_EQ(Ids(Search(text).profiles()),
+            (std::vector<std::string>{"c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17", "c18", "c19"}));
+
+  // c00 moves from 王芳 to 李娜: the old owner's index no longer has it.
+  v1::Customer moved;
+  moved.set_owner("李娜");
+  {
+    Broker broker(producer_);
+    ApplyUpserts(*applier_, {{"c00", moved}}, 40);
+  }
+  v1::CustomerFilter by_new_owner;
+  by_new_owner.set_owner("李娜");
+  EXPECT_EQ(Ids(Search(by_new_owner).profiles()), std::vector<std::string>{"c00"});
+  v1::CustomerFilter by_old_owner;
+  by_old_owner.set_owner("王芳");
+  std::vector<std::string> old_owner_ids = Ids(Search(by_old_owner).profiles());
+  EXPECT_EQ(old_owner_ids.size(), 19u);
+  EXPECT_EQ(std::count(old_owner_ids.begin(), old_owner_ids.end(), "c00"), 0);
+  EXPECT_EQ(RedisContents().count("cf:ix:owner=李娜"), 1u);
+}
+
+TEST_F(SearchTest, RefusesAPageSizeOutOfRange) {
+  ProfileService service(*store_, producer_, Options());
+  v1::SearchCustomersRequest request;
+  request.set_page_size(501);
+  v1::SearchCustomersResponse response;
+  grpc::ServerContext context;
+  grpc::Status status = service.SearchCustomers(&context, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "page_size: must be 1-500, got 501");
+}
+
+TEST_F(ProfileServiceTest, AddFollowUpCountsOnceForTheCustomerAndMovesTheStage) {
+  Broker broker(producer_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
+  ProfileService service(*store_, producer_, Options());
+  v1::UpsertCustomerResponse created;
+  ASSERT_TRUE(Upsert(service, UpsertRequest("alice", "Alice Trading Co.", true), created).ok());
+
+  v1::AddFollowUpRequest request;
+  request.set_customer_id("alice");
+  request.set_agent("王芳");
+  request.mutable_occurred_at()->set_seconds(kT0);
+  request.mutable_follow_up()->set_content("介绍新款设备");
+  request.mutable_follow_up()->set_customer_feedback("需要报价");
+  request.mutable_follow_up()->set_next_step("下周发报价");
+  request.mutable_follow_up()->set_stage("需求确认");
+  request.set_wait_applied(true);
+  v1::AddFollowUpResponse response;
+  grpc::ServerContext context;
+  grpc::Status status = service.AddFollowUp(&context, &request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.event_id().rfind("fu_", 0), 0u) << response.event_id();
+  EXPECT_EQ(response.profile().follow_up_count(), 1u);
+  EXPECT_EQ(response.profile().last_follow_up_at().seconds(), kT0);
+  EXPECT_EQ(response.profile().customer().follow_up_stage(), "需求确认");
+
+  // The same request again (a client retry) logs nothing more.
+  v1::AddFollowUpResponse retried;
+  grpc::ServerContext retry_context;
+  status = service.AddFollowUp(&retry_context, &request, &retried);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retried.event_id(), response.event_id());
+  EXPECT_EQ(retried.profile().follow_up_count(), 1u);
+
+  std::vector<Record> events = DeliveredTo(kTopics.interactions);
+  ASSERT_EQ(events.size(), 1u);
+  v1::Interaction event;
+  ASSERT_TRUE(event.ParseFromString(events[0].value));
+  EXPECT_EQ(event.type(), v1::INTERACTION_TYPE_FOLLOW_UP);
+  EXPECT_EQ(event.channel(), v1::CHANNEL_SALES);
+  EXPECT_EQ(event.follow_up().customer_feedback(), "需要报价");
+}
+
+TEST_F(ProfileServiceTest, AddFollowUpNamesWhatIsMissingOrUnknown) {
+  ProfileService service(*store_, producer_, Options());
+  v1::AddFollowUpRequest request;
+  request.set_customer_id("nobody");
+  v1::AddFollowUpResponse response;
+  grpc::ServerContext first;
+  grpc::Status status = service.AddFollowUp(&first, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "follow_up.content: is required");
+  request.mutable_follow_up()->set_content("回访");
+  grpc::ServerContext second;
+  status = service.AddFollowUp(&second, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(producer_.pending_count() + producer_.delivered().size(), 0u);
+}
+
+TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvivor) {
+  Broker broker(producer_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
+  ProfileService service(*store_, producer_, Options());
+  v1::Customer survivor = Customer("深圳华星科技有限公司", "王芳", "广东省");
+  survivor.set_contact_phone("+8613800138000");
+  v1::Customer merged = Customer("华星科技", "张伟", "广东省");
+  merged.set_contact_phone("+8613900139000");
+  merged.set_industry("制造业");
+  ApplyUpserts(*applier_, {{"keep", survivor}, {"gone", merged}});
+  Batch history;
+  history.Add(kTopics.interactions, kHandPartition, 0, Order("keep", kT0, 100'00))
+      .Add(kTopics.interactions, kHandPartition, 1, Order("gone", kT0 + 1, 50'00))
+      .Add(kTopics.interactions, kHandPartition, 2, Event("gone", v1::INTERACTION_TYPE_FOLLOW_UP, kT0 + 2));
+  ASSERT_TRUE(applier_->Apply(history.messages()).ok());
+
+  v1::MergeCustomersRequest request;
+  request.set_survivor_id("keep");
+  request.set_merged_id("gone");
+  request.set_wait_applied(true);
+  v1::MergeCustomersResponse response;
+  grpc::ServerContext context;
+  grpc::Status status = service.MergeCustomers(&context, &request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Profile& after = response.survivor();
+  EXPECT_EQ(after.order_count(), 2u);
+  EXPECT_EQ(after.cumulative_amount().amount_minor(), 150'00);
+  EXPECT_EQ(after.follow_up_count(), 1u);
+  EXPECT_EQ(after.customer().name(), "深圳华星科技有限公司");
+  EXPECT_EQ(after.customer().industry(), "制造业");  // empty in the survivor: filled
+  EXPECT_EQ(std::vector<std::string>(after.merged_ids().begin(), after.merged_ids().end()),
+            std::vector<std::string>{"gone"});
+  EXPECT_EQ(Stored("gone").merged_into(), "keep");
+
+  // The merged customer's phone now leads to the survivor; search no longer finds it.
+  std::map<std::string, std::string> redis = RedisContents();
+  EXPECT_EQ(redis["cf:identity:phone:+8613900139000"], "keep");
+  v1::SearchCustomersRequest search;
+  search.mutable_filter()->set_owner("张伟");
+  v1::SearchCustomersResponse found;
+  grpc::ServerContext search_context;
+  ASSERT_TRUE(service.SearchCustomers(&search_context, &search, &found).ok());
+  EXPECT_EQ(found.profiles_size(), 0);
+
+  // An event still addressed to the merged id counts for the survivor, once.
+  Batch later;
+  later.Add(kTopics.interactions, kHandPartition, 3, Order("gone", kT0 + 10, 7'00));
+  ASSERT_TRUE(applier_->Apply(later.messages()).ok());
+  ASSERT_TRUE(applier_->Apply(later.messages()).ok());
+  v1::GetProfileResponse read;
+  for (int i = 0; i < 500 && read.profile().order_count() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(Get(service, "keep", read).ok());
+  }
+  EXPECT_EQ(read.profile().order_count(), 3u);
+  EXPECT_EQ(read.profile().cumulative_amount().amount_minor(), 157'00);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(Get(service, "keep", read).ok());
+  EXPECT_EQ(read.profile().order_count(), 3u);
+  EXPECT_EQ(Stored("gone").order_count(), 1u);
+
+  grpc::ServerContext again;
+  status = service.MergeCustomers(&again, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message(), "gone was merged into keep already");
 }
 
 }  // namespace

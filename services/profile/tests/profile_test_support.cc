@@ -1,6 +1,7 @@
 // Builders, the broker thread and the Redis-backed fixture shared by the profile tests.
 #include "services/profile/tests/profile_test_support.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -79,6 +80,37 @@ Broker::~Broker() {
   thread_.join();
 }
 
+DeliveredApplier::DeliveredApplier(const kafka::InMemoryProducer& producer, ProfileApplier& applier,
+                                   std::vector<std::string> topics)
+    : topics_(std::move(topics)), thread_([this, &producer, &applier] { Run(producer, applier); }) {}
+
+DeliveredApplier::~DeliveredApplier() {
+  stop_ = true;
+  thread_.join();
+}
+
+void DeliveredApplier::Run(const kafka::InMemoryProducer& producer, ProfileApplier& applier) {
+  using Record = kafka::InMemoryProducer::Record;
+  std::map<std::string, size_t> consumed;
+  while (!stop_) {
+    std::vector<Record> delivered = producer.delivered();
+    for (const std::string& topic : topics_) {
+      std::vector<Record> records;
+      for (const Record& record : delivered) {
+        if (record.topic == topic) records.push_back(record);
+      }
+      std::vector<Record> fresh(records.begin() + static_cast<std::ptrdiff_t>(consumed[topic]),
+                                records.end());
+      std::stable_sort(fresh.begin(), fresh.end(),
+                       [](const Record& a, const Record& b) { return a.partition < b.partition; });
+      std::vector<kafka::Message> batch;
+      for (const Record& record : fresh) batch.push_back(ToMessage(record));
+      if (!batch.empty() && applier.Apply(batch).ok()) consumed[topic] = records.size();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 void ProfileTest::SetUp() {
   absl::StatusOr<custflow::testing::LocalRedisServer> server = custflow::testing::StartRedisServer();
   ASSERT_TRUE(server.ok()) << server.status();
@@ -101,10 +133,21 @@ std::map<std::string, std::string> ProfileTest::RedisContents() {
   EXPECT_TRUE(keys.ok()) << keys.status();
   if (!keys.ok()) return contents;
   for (const redis::Reply& key : keys->elements()) {
-    // Profiles are hashes (fields v and p), offsets plain strings.
+    // Profiles are hashes (fields v and p), search index sets sorted sets (their members
+    // joined by spaces stand for them), offsets and identities plain strings.
     absl::StatusOr<redis::Reply> type = redis_->Command({"TYPE", key.str()});
     EXPECT_TRUE(type.ok()) << type.status();
     if (!type.ok()) continue;
+    if (type->str() == "zset") {
+      absl::StatusOr<redis::Reply> members = redis_->Command({"ZRANGE", key.str(), "0", "-1"});
+      EXPECT_TRUE(members.ok()) << members.status();
+      if (!members.ok()) continue;
+      std::string joined;
+      for (const redis::Reply& member : members->elements())
+        joined += (joined.empty() ? "" : " ") + member.str();
+      contents[key.str()] = joined;
+      continue;
+    }
     if (type->str() != "hash") {
       absl::StatusOr<redis::Reply> value = redis_->Command({"GET", key.str()});
       EXPECT_TRUE(value.ok()) << value.status();

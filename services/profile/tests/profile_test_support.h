@@ -83,6 +83,26 @@ class Broker {
   std::thread thread_;
 };
 
+// Plays the profile service's consumer: applies what the producer delivered to `topics`
+// (each topic's partitions in offset order), retrying a batch until it applies. Follow-on
+// commands the applier itself publishes are applied too when `topics` has the commands
+// topic.
+class DeliveredApplier {
+ public:
+  DeliveredApplier(const kafka::InMemoryProducer& producer, ProfileApplier& applier,
+                   std::vector<std::string> topics);
+  ~DeliveredApplier();
+  DeliveredApplier(const DeliveredApplier&) = delete;
+  DeliveredApplier& operator=(const DeliveredApplier&) = delete;
+
+ private:
+  void Run(const kafka::InMemoryProducer& producer, ProfileApplier& applier);
+
+  std::vector<std::string> topics_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 // A fresh redis-server per test, with the store and applier of the profile service on it.
 class ProfileTest : public ::testing::Test {
  protected:

@@ -34,7 +34,11 @@ std::string IdentityIndexKey(const Identity& identity);
 // The identities a customer's master data gives (contact phone, e-mail), normalized.
 std::vector<Identity> MasterDataIdentities(const v1::Customer& customer);
 
-// "cu_" + 16 hex digits of a stable 64-bit hash of the identity's key.
+// 16 hex digits of a 64-bit hash of `text` that is the same in every process, machine and
+// release: for ids derived from content.
+std::string StableHashHex(std::string_view text);
+
+// "cu_" + StableHashHex of the identity's key.
 std::string DeriveCustomerId(const Identity& identity);
 
 // Phone: digits only, keeping a leading '+'. (Full E.164 normalization belongs to ingest

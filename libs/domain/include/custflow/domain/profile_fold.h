@@ -2,6 +2,7 @@
 // service feeds it messages in partition order and stores the result.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "custflow/v1/command.pb.h"
@@ -14,10 +15,22 @@ namespace custflow::domain {
 // and bumps its version.
 void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event);
 
-// Applies one command to `profile` and bumps its version. An upsert writes the fields of
-// its mask (every non-empty field when the mask is empty); set-tags replaces tags and
-// grade.
-void ApplyCommand(v1::Profile& profile, const v1::Command& command);
+// Applies one command to `profile` and bumps its version; returns false, changing
+// nothing, when the command has no effect (a merge of an id already merged, an absorb of
+// an id already absorbed). An upsert writes the fields of its mask (every non-empty field
+// when the mask is empty; lists and maps are replaced, not appended); set-tags replaces
+// tags and grade; a merge marks the profile merged into the survivor (the caller then
+// sends the survivor an absorb); an absorb folds the merged profile into this one; a
+// forwarded interaction is applied like any other.
+bool ApplyCommand(v1::Profile& profile, const v1::Command& command);
+
+// Folds `merged`'s history into `survivor`: counters add up, first and last times take
+// the earlier and the later, master data fields empty in the survivor are filled from the
+// merged one, and the merged id (with the ids it had absorbed) joins `merged_ids`.
+void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged);
+
+// "2026-Q3": the calendar quarter (UTC) of `seconds` since the epoch.
+std::string QuarterKey(int64_t seconds);
 
 // Total interactions of every type.
 uint64_t InteractionCount(const v1::Profile& profile);
