@@ -1,5 +1,10 @@
 // custflow-profile: applies interactions and commands to live profiles in Redis and
-// serves them over gRPC.
+// serves them over gRPC. `custflow-profile rebuild` instead restores Redis from the
+// profile archive in ClickHouse and exits (see profile_rebuild.h for when to run it).
+#include <cstdio>
+#include <string_view>
+
+#include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
@@ -9,6 +14,7 @@
 #include "custflow/kafka/kafka_producer.h"
 #include "custflow/runtime/runtime.h"
 #include "services/profile/profile_applier.h"
+#include "services/profile/profile_rebuild.h"
 #include "services/profile/profile_service.h"
 
 int main(int argc, char** argv) {
@@ -24,12 +30,37 @@ int main(int argc, char** argv) {
       "PHONE_REGION", "CN", "Region of phone numbers written without a country code (ISO 3166).");
   auto dedupe_window = config.Duration("DEDUPE_WINDOW", std::chrono::hours(24),
                                        "How long a follow-up id is remembered, so a retry logs it once.");
+  clickhouse::HttpClickHouseOptions clickhouse_options;
+  clickhouse_options.url =
+      config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123",
+                    "ClickHouse HTTP interface: profiles missing from Redis come back from there.");
+  clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
   auto redis = runtime::ConnectRedis(redis_address, redis_pool);
   if (!redis.ok()) {
     core::LogError("cannot reach Redis", {{"error", redis.status().ToString()}});
     return 1;
+  }
+  clickhouse::HttpClickHouseClient clickhouse_client(clickhouse_options);
+  profile::ClickHouseProfileArchive archive(clickhouse_client);
+  profile::ProfileStore store(**redis, &archive);
+
+  if (argc > 1 && std::string_view(argv[1]) == "rebuild") {
+    auto report = profile::RebuildFromArchive(store, archive, [](const profile::RebuildReport& so_far) {
+      core::LogInfo("rebuilding", {{"restored", so_far.restored}, {"present", so_far.present}});
+    });
+    if (!report.ok()) {
+      core::LogError("rebuild failed", {{"error", report.status().ToString()}});
+      return 1;
+    }
+    std::printf("restored %llu profiles, %llu were present; applied offsets:\n",
+                static_cast<unsigned long long>(report->restored),
+                static_cast<unsigned long long>(report->present));
+    for (const auto& [position, offset] : report->applied_offsets) {
+      std::printf("  %s %lld\n", position.c_str(), static_cast<long long>(offset));
+    }
+    return 0;
   }
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap_servers = brokers;
@@ -40,7 +71,6 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  profile::ProfileStore store(**redis);
   profile::ProfileApplier applier(
       store, **producer, host.metrics(),
       {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic, domain::kDeadLetterTopic});

@@ -10,12 +10,31 @@
 namespace custflow::profile {
 namespace {
 
-// KEYS[1]: the applied-offset key; KEYS[2 .. n+1]: profile keys; then one key per index
-// operation. ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset; ARGV[3]:
-// n; then for each profile three values: loaded version ("0" when absent), new version,
-// profile bytes; then two values per index operation: its code and its value. Codes: S
-// sets the key to the value; D deletes the key if it holds the value; A adds the value
-// to the sorted set; R removes it.
+// Index operations, shared by the scripts: KEYS[k..] each with two ARGV values from
+// ARGV[first], its code and its value. Codes: S sets the key to the value; D deletes the
+// key if it holds the value; A adds the value to the sorted set; R removes it.
+constexpr const char* kOperationsLua = R"lua(
+local function apply_operations(k, first)
+  for key = k, #KEYS do
+    local code, value = ARGV[first], ARGV[first + 1]
+    first = first + 2
+    if code == 'S' then
+      redis.call('SET', KEYS[key], value)
+    elseif code == 'D' then
+      if redis.call('GET', KEYS[key]) == value then redis.call('DEL', KEYS[key]) end
+    elseif code == 'A' then
+      redis.call('ZADD', KEYS[key], 0, value)
+    else
+      redis.call('ZREM', KEYS[key], value)
+    end
+  end
+end
+)lua";
+
+// KEYS[1]: the applied-offset key; KEYS[2 .. n+1]: profile keys; then the index
+// operations' keys. ARGV[1]: expected stored offset ("" for none); ARGV[2]: new offset;
+// ARGV[3]: n; then for each profile three values: loaded version ("0" when absent), new
+// version, profile bytes; then the index operations' values.
 constexpr const char* kCommitLua = R"lua(
 local current = redis.call('GET', KEYS[1])
 if (current or '') ~= ARGV[1] then return 0 end
@@ -26,23 +45,32 @@ end
 for i = 1, n do
   redis.call('HSET', KEYS[i + 1], 'v', ARGV[3 * i + 2], 'p', ARGV[3 * i + 3])
 end
-local first = 3 * n + 4
-for k = n + 2, #KEYS do
-  local code, value = ARGV[first], ARGV[first + 1]
-  first = first + 2
-  if code == 'S' then
-    redis.call('SET', KEYS[k], value)
-  elseif code == 'D' then
-    if redis.call('GET', KEYS[k]) == value then redis.call('DEL', KEYS[k]) end
-  elseif code == 'A' then
-    redis.call('ZADD', KEYS[k], 0, value)
-  else
-    redis.call('ZREM', KEYS[k], value)
-  end
-end
+apply_operations(n + 2, 3 * n + 4)
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 )lua";
+
+// KEYS[1]: the profile key; then the index operations' keys. ARGV[1]: version; ARGV[2]:
+// profile bytes; then the index operations' values.
+constexpr const char* kRestoreLua = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'p', ARGV[2])
+apply_operations(2, 3)
+return 1
+)lua";
+
+// KEYS[1]: the applied-offset key; ARGV[1]: the offset it should reach at least.
+constexpr const char* kRaiseOffsetLua = R"lua(
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+)lua";
+
+// Appends the index operations that take Redis from `loaded` (nullptr: nothing) to
+// `profile`: identities pointing at it (or, once merged away, at its survivor) and its
+// search terms.
+void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded,
+                           std::vector<std::string>& keys, std::vector<std::string>& args);
 
 std::string ProfileKey(const std::string& customer_id) { return "cf:profile:" + customer_id; }
 
@@ -91,16 +119,106 @@ absl::StatusOr<std::vector<std::optional<v1::Profile>>> ParseProfiles(
   return profiles;
 }
 
+void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded,
+                           std::vector<std::string>& keys, std::vector<std::string>& args) {
+  auto operation = [&](std::string key, const char* code, const std::string& value) {
+    keys.push_back(std::move(key));
+    args.emplace_back(code);
+    args.push_back(value);
+  };
+  const std::string& id = profile.customer_id();
+  // A merged-away customer's identities lead to its survivor.
+  const std::string& owner = profile.merged_into().empty() ? id : profile.merged_into();
+  std::set<std::string> now_keys;
+  for (const domain::Identity& identity : domain::MasterDataIdentities(profile.customer())) {
+    now_keys.insert(domain::IdentityIndexKey(identity));
+  }
+  for (const std::string& key : now_keys) operation(key, "S", owner);
+  std::vector<std::string> terms = domain::SearchTerms(profile);
+  if (loaded != nullptr) {
+    for (const domain::Identity& identity : domain::MasterDataIdentities(loaded->customer())) {
+      std::string key = domain::IdentityIndexKey(identity);
+      if (!now_keys.contains(key)) operation(std::move(key), "D", id);
+    }
+    for (const std::string& term : domain::SearchTerms(*loaded)) {
+      if (!std::binary_search(terms.begin(), terms.end(), term)) operation(IndexKey(term), "R", id);
+    }
+  }
+  for (const std::string& term : terms) operation(IndexKey(term), "A", id);
+}
+
 }  // namespace
 
-ProfileStore::ProfileStore(redis::RedisClient& redis)
-    : redis_(redis), commit_script_(kCommitLua), event_ids_(redis) {}
+ProfileStore::ProfileStore(redis::RedisClient& redis, ProfileArchive* archive)
+    : redis_(redis),
+      archive_(archive),
+      commit_script_(std::string(kOperationsLua) + kCommitLua),
+      restore_script_(std::string(kOperationsLua) + kRestoreLua),
+      raise_offset_script_(kRaiseOffsetLua),
+      event_ids_(redis) {}
 
 absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& customer_id) {
   std::string key = ProfileKey(customer_id);
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", key, "p"});
   if (!reply.ok()) return reply.status();
-  return ParseProfile(*reply);
+  absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile(*reply);
+  if (!profile.ok() || *profile || archive_ == nullptr) return profile;
+  std::vector<std::optional<v1::Profile>> one(1);
+  if (absl::Status restored = RestoreMissing({customer_id}, one); !restored.ok()) return restored;
+  return std::move(one[0]);
+}
+
+absl::Status ProfileStore::RestoreMissing(const std::vector<std::string>& customer_ids,
+                                          std::vector<std::optional<v1::Profile>>& profiles) {
+  if (archive_ == nullptr) return absl::OkStatus();
+  std::vector<size_t> missing;
+  std::vector<std::string> missing_ids;
+  for (size_t i = 0; i < profiles.size(); ++i) {
+    if (profiles[i]) continue;
+    missing.push_back(i);
+    missing_ids.push_back(customer_ids[i]);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> archived = archive_->Latest(missing_ids);
+  if (!archived.ok()) return archived.status();
+  for (size_t j = 0; j < missing.size(); ++j) {
+    std::optional<v1::Profile>& profile = (*archived)[j];
+    if (!profile) continue;
+    absl::StatusOr<bool> restored = Restore(*profile);
+    if (!restored.ok()) return restored.status();
+    if (!*restored) {
+      // A writer stored the customer meanwhile: that copy is the newer one.
+      absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", ProfileKey(profile->customer_id()), "p"});
+      if (!reply.ok()) return reply.status();
+      absl::StatusOr<std::optional<v1::Profile>> current = ParseProfile(*reply);
+      if (!current.ok()) return current.status();
+      profile = std::move(*current);
+    }
+    profiles[missing[j]] = std::move(profile);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ProfileStore::Restore(const v1::Profile& profile) {
+  std::vector<std::string> keys = {ProfileKey(profile.customer_id())};
+  std::vector<std::string> args = {std::to_string(profile.version()), profile.SerializeAsString()};
+  AppendIndexOperations(profile, nullptr, keys, args);
+  std::vector<std::string_view> key_views(keys.begin(), keys.end());
+  std::vector<std::string_view> arg_views(args.begin(), args.end());
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(restore_script_, key_views, arg_views);
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return Failed(*reply);
+  return reply->integer() == 1;
+}
+
+absl::Status ProfileStore::RaiseAppliedOffset(const std::string& topic, int32_t partition, int64_t offset) {
+  std::string key = OffsetKey(topic, partition);
+  std::string value = std::to_string(offset);
+  std::vector<std::string_view> keys = {key};
+  std::vector<std::string_view> args = {value};
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(raise_offset_script_, keys, args);
+  if (!reply.ok()) return reply.status();
+  return reply->is_error() ? Failed(*reply) : absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<int64_t>> ProfileStore::AppliedOffset(const std::string& topic,
@@ -119,7 +237,10 @@ absl::StatusOr<std::vector<std::optional<v1::Profile>>> ProfileStore::BatchGet(
   for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
-  return ParseProfiles(*replies);
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = ParseProfiles(*replies);
+  if (!profiles.ok()) return profiles.status();
+  if (absl::Status restored = RestoreMissing(customer_ids, *profiles); !restored.ok()) return restored;
+  return profiles;
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> ProfileStore::Resolve(
@@ -194,6 +315,7 @@ absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std:
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles =
       ParseProfiles(absl::MakeConstSpan(*replies).subspan(1));
   if (!profiles.ok()) return profiles.status();
+  if (absl::Status restored = RestoreMissing(customer_ids, *profiles); !restored.ok()) return restored;
   return Snapshot{std::move(*profiles), *offset};
 }
 
@@ -209,32 +331,7 @@ absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t part
     args.push_back(std::to_string(write.profile->version()));
     args.push_back(write.profile->SerializeAsString());
   }
-  auto operation = [&](std::string key, const char* code, const std::string& value) {
-    keys.push_back(std::move(key));
-    args.emplace_back(code);
-    args.push_back(value);
-  };
-  for (const ProfileWrite& write : profiles) {
-    const v1::Profile& profile = *write.profile;
-    const std::string& id = profile.customer_id();
-    // A merged-away customer's identities lead to its survivor.
-    const std::string& owner = profile.merged_into().empty() ? id : profile.merged_into();
-    std::vector<domain::Identity> now = domain::MasterDataIdentities(profile.customer());
-    std::set<std::string> now_keys;
-    for (const domain::Identity& identity : now) now_keys.insert(domain::IdentityIndexKey(identity));
-    for (const std::string& key : now_keys) operation(key, "S", owner);
-    std::vector<std::string> terms = domain::SearchTerms(profile);
-    if (write.loaded) {
-      for (const domain::Identity& identity : domain::MasterDataIdentities(write.loaded->customer())) {
-        std::string key = domain::IdentityIndexKey(identity);
-        if (!now_keys.contains(key)) operation(std::move(key), "D", id);
-      }
-      for (const std::string& term : domain::SearchTerms(*write.loaded)) {
-        if (!std::binary_search(terms.begin(), terms.end(), term)) operation(IndexKey(term), "R", id);
-      }
-    }
-    for (const std::string& term : terms) operation(IndexKey(term), "A", id);
-  }
+  for (const ProfileWrite& write : profiles) AppendIndexOperations(*write.profile, write.loaded, keys, args);
   std::vector<std::string_view> key_views(keys.begin(), keys.end());
   std::vector<std::string_view> arg_views(args.begin(), args.end());
   absl::StatusOr<redis::Reply> reply = redis_.Eval(commit_script_, key_views, arg_views);

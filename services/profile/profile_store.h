@@ -22,17 +22,22 @@
 #include "custflow/redis/script.h"
 #include "custflow/v1/customer.pb.h"
 #include "services/ingest/dedupe_store.h"
+#include "services/profile/profile_archive.h"
 
 namespace custflow::profile {
 
+// With an archive, every read that finds a profile missing from Redis asks the archive and
+// restores what it has into Redis first (profile, identities and search terms, unless a
+// writer got there meanwhile), so callers never notice a wiped cache.
 class ProfileStore {
  public:
-  explicit ProfileStore(redis::RedisClient& redis);
+  explicit ProfileStore(redis::RedisClient& redis, ProfileArchive* archive = nullptr);
 
-  // The profile, or nullopt when Redis has none.
+  // The profile, or nullopt when neither Redis nor the archive has it.
   absl::StatusOr<std::optional<v1::Profile>> Get(const std::string& customer_id);
 
-  // The profiles of `customer_ids`, in order (nullopt where missing), in one round trip.
+  // The profiles of `customer_ids`, in order (nullopt where missing), in one round trip
+  // to Redis (and one to the archive for those missing there).
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> BatchGet(
       const std::vector<std::string>& customer_ids);
 
@@ -74,6 +79,14 @@ class ProfileStore {
     const v1::Profile* loaded;
   };
 
+  // Writes `profile` with its identities and search terms unless Redis has the customer
+  // already; returns whether it did.
+  absl::StatusOr<bool> Restore(const v1::Profile& profile);
+
+  // Raises the applied offset of `topic`/`partition` to `offset` (nothing when it is
+  // that far already).
+  absl::Status RaiseAppliedOffset(const std::string& topic, int32_t partition, int64_t offset);
+
   // Writes `profiles` and sets the applied offset of the partition to `offset`, all at
   // once, but only if the stored offset still equals `expected` (nullopt: none stored)
   // and every profile is still at its loaded version. Returns false when not (another
@@ -82,8 +95,15 @@ class ProfileStore {
                               int64_t offset, const std::vector<ProfileWrite>& profiles);
 
  private:
+  // Restores from the archive the profiles missing in `profiles` (one per id).
+  absl::Status RestoreMissing(const std::vector<std::string>& customer_ids,
+                              std::vector<std::optional<v1::Profile>>& profiles);
+
   redis::RedisClient& redis_;
+  ProfileArchive* archive_;
   redis::Script commit_script_;
+  redis::Script restore_script_;
+  redis::Script raise_offset_script_;
   ingest::RedisDedupeStore event_ids_;
 };
 

@@ -41,7 +41,8 @@ const std::vector<std::string> kProfileColumns = {"customer_id",
                                                   "grade",
                                                   "merged_into",
                                                   "kafka_partition",
-                                                  "kafka_offset"};
+                                                  "kafka_offset",
+                                                  "profile"};
 
 // DateTime is UInt32 seconds: clamp what does not fit rather than wrap.
 uint32_t Seconds(const google::protobuf::Timestamp& at) {
@@ -113,6 +114,7 @@ bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& mess
   rows.WriteString(profile.merged_into());
   rows.WriteInt32(message.partition);
   rows.WriteInt64(message.offset);
+  rows.WriteString(message.value);
   rows.EndRow();
   return true;
 }

@@ -41,6 +41,11 @@ const std::vector<Migration>& Migrations() {
         R"sql(CREATE TABLE IF NOT EXISTS sink_offsets (
             topic String, kafka_partition Int32, kafka_offset Int64, written_at DateTime
           ) ENGINE = ReplacingMergeTree ORDER BY (topic, kafka_partition, kafka_offset))sql"}},
+      // The whole snapshot as published (protobuf bytes), so the profile service can
+      // restore a profile that Redis lost. Rows stored before have it empty.
+      {2,
+       "profile_versions keeps the whole profile snapshot",
+       {"ALTER TABLE profile_versions ADD COLUMN profile String"}},
   };
   return migrations;
 }

@@ -1,6 +1,9 @@
 // Builders, the broker thread and the Redis-backed fixture shared by the profile tests.
 #include "services/profile/tests/profile_test_support.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <algorithm>
 #include <chrono>
 #include <utility>
@@ -154,7 +157,9 @@ std::map<std::string, std::string> ProfileTest::RedisContents() {
       if (value.ok()) contents[key.str()] = value->str();
       continue;
     }
-    // A profile: its bytes stand for the key; the version field must agree with them.
+    // A profile: its deterministic serialization stands for the key (the stored bytes
+    // may order map entries differently and still mean the same); the version field must
+    // agree with it.
     absl::StatusOr<redis::Reply> fields = redis_->Command({"HMGET", key.str(), "v", "p"});
     EXPECT_TRUE(fields.ok()) << fields.status();
     if (!fields.ok()) continue;
@@ -163,7 +168,14 @@ std::map<std::string, std::string> ProfileTest::RedisContents() {
     v1::Profile profile;
     EXPECT_TRUE(profile.ParseFromString(bytes)) << key.str();
     EXPECT_EQ(version, std::to_string(profile.version())) << key.str();
-    contents[key.str()] = bytes;
+    std::string canonical;
+    {
+      google::protobuf::io::StringOutputStream stream(&canonical);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      profile.SerializeToCodedStream(&coded);
+    }
+    contents[key.str()] = canonical;
   }
   return contents;
 }

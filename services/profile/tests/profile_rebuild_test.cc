@@ -1,0 +1,152 @@
+// Redis lost, profiles back: the applier's snapshots go through the real reporting sink
+// into a real clickhouse-server, Redis is wiped, and both the transparent restore on read
+// and the full rebuild bring back exactly what was there.
+#include "services/profile/profile_rebuild.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "custflow/clickhouse/http_clickhouse_client.h"
+#include "services/profile/tests/profile_test_support.h"
+#include "services/reporting/clickhouse_sink.h"
+#include "services/reporting/schema.h"
+#include "tests/support/clickhouse_server.h"
+
+namespace custflow::profile::test {
+namespace {
+
+class ProfileRebuildTest : public ProfileTest {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<custflow::testing::LocalClickHouseServer> server =
+        custflow::testing::StartClickHouseServer();
+    ASSERT_TRUE(server.ok()) << server.status();
+    clickhouse_ = std::make_unique<custflow::testing::LocalClickHouseServer>(*std::move(server));
+  }
+  static void TearDownTestSuite() { clickhouse_.reset(); }
+
+  void SetUp() override {
+    ProfileTest::SetUp();
+    ASSERT_NE(clickhouse_, nullptr);
+    clickhouse::HttpClickHouseOptions options;
+    options.url = clickhouse_->url();
+    client_.emplace(options);
+    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS profile_versions").ok());
+    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS schema_migrations").ok());
+    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS sink_offsets").ok());
+    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS interactions").ok());
+    absl::Status migrated = reporting::ApplyMigrations(*client_);
+    ASSERT_TRUE(migrated.ok()) << migrated;
+    archive_.emplace(*client_, 2);  // small pages, so paging is exercised
+    archived_store_.emplace(*redis_, &*archive_);
+  }
+
+  // Alice and bob on interactions/0 and commands/0, carol on interactions/1: master data,
+  // orders, calls and a follow-up, so identities, search terms, counters and the applied
+  // offsets of three partitions are all in Redis.
+  void ApplyHistory() {
+    Broker broker(producer_);
+    v1::Customer alice;
+    alice.set_name("华南贸易有限公司");
+    alice.set_contact_phone("+8613800138000");
+    alice.set_owner("王芳");
+    alice.mutable_region()->set_province("广东省");
+    v1::Customer bob;
+    bob.set_name("北方机械");
+    bob.set_email("bob@example.com");
+    bob.set_owner("张伟");
+    Batch commands;
+    commands.Add(kTopics.commands, 0, 0, Upsert("alice", alice, kT0))
+        .Add(kTopics.commands, 0, 1, Upsert("bob", bob, kT0));
+    ASSERT_TRUE(applier_->Apply(commands.messages()).ok());
+    v1::Interaction follow_up = Event("bob", v1::INTERACTION_TYPE_FOLLOW_UP, kT0 + 30);
+    follow_up.mutable_follow_up()->set_stage("需求确认");
+    Batch interactions;
+    interactions.Add(kTopics.interactions, 0, 0, Order("alice", kT0 + 10, 1000))
+        .Add(kTopics.interactions, 0, 1, Event("bob", v1::INTERACTION_TYPE_CALL_MISSED, kT0 + 20))
+        .Add(kTopics.interactions, 0, 2, follow_up)
+        .Add(kTopics.interactions, 1, 5, Order("carol", kT0 + 40, 2500));
+    ASSERT_TRUE(applier_->Apply(interactions.messages()).ok());
+  }
+
+  // What the reporting sink does in production: every published snapshot into ClickHouse.
+  void SinkSnapshots() {
+    std::vector<kafka::InMemoryProducer::Record> snapshots = DeliveredTo(kTopics.profiles);
+    std::vector<kafka::Message> batch;
+    for (const kafka::InMemoryProducer::Record& record : snapshots) batch.push_back(ToMessage(record));
+    reporting::ClickHouseSink sink(*client_, metrics_, {kTopics.interactions, kTopics.profiles});
+    absl::Status written = sink.Write(batch);
+    ASSERT_TRUE(written.ok()) << written;
+  }
+
+  void WipeRedis() { ASSERT_TRUE(redis_->Command({"FLUSHALL"}).ok()); }
+
+  static std::unique_ptr<custflow::testing::LocalClickHouseServer> clickhouse_;
+  std::optional<clickhouse::HttpClickHouseClient> client_;
+  std::optional<ClickHouseProfileArchive> archive_;
+  std::optional<ProfileStore> archived_store_;
+};
+
+std::unique_ptr<custflow::testing::LocalClickHouseServer> ProfileRebuildTest::clickhouse_;
+
+TEST_F(ProfileRebuildTest, AWipedRedisIsRebuiltWithIdenticalProfilesIndexesAndOffsets) {
+  ApplyHistory();
+  SinkSnapshots();
+  const std::map<std::string, std::string> before = RedisContents();
+  ASSERT_EQ(before.count("cf:ix:owner=王芳"), 1u);
+  ASSERT_EQ(before.count("cf:identity:email:bob@example.com"), 1u);
+  WipeRedis();
+
+  absl::StatusOr<RebuildReport> report = RebuildFromArchive(*archived_store_, *archive_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->restored, 3u);
+  EXPECT_EQ(report->present, 0u);
+  EXPECT_EQ(report->applied_offsets, (std::map<std::string, int64_t>{
+                                         {"commands/0", 1}, {"interactions/0", 2}, {"interactions/1", 5}}));
+  EXPECT_EQ(RedisContents(), before);
+
+  // The appliers resume after the restored offsets: a replay of everything changes nothing.
+  absl::StatusOr<RebuildReport> again = RebuildFromArchive(*archived_store_, *archive_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->present, 3u);
+  EXPECT_EQ(RedisContents(), before);
+}
+
+TEST_F(ProfileRebuildTest, AProfileMissingFromRedisIsRestoredOnReadTransparently) {
+  ApplyHistory();
+  SinkSnapshots();
+  const v1::Profile alice = Stored("alice");
+  WipeRedis();
+
+  absl::StatusOr<std::optional<v1::Profile>> read = archived_store_->Get("alice");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->has_value());
+  EXPECT_EQ((*read)->DebugString(), alice.DebugString());
+  // Restored with its identity and search terms, so ingest and search find it again.
+  std::map<std::string, std::string> contents = RedisContents();
+  EXPECT_EQ(contents["cf:identity:phone:+8613800138000"], "alice");
+  EXPECT_EQ(contents["cf:ix:owner=王芳"], "alice");
+
+  absl::StatusOr<std::optional<v1::Profile>> unknown = archived_store_->Get("nobody");
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_FALSE(unknown->has_value());
+}
+
+TEST_F(ProfileRebuildTest, TheApplierFoldsOntoTheArchivedProfileWhenRedisLostIt) {
+  ApplyHistory();
+  SinkSnapshots();
+  WipeRedis();
+  ProfileApplier applier(*archived_store_, producer_, metrics_, kTopics);
+  Broker broker(producer_);
+  Batch later;
+  later.Add(kTopics.interactions, 0, 3, Order("alice", kT0 + 50, 500));
+  ASSERT_TRUE(applier.Apply(later.messages()).ok());
+  v1::Profile alice = Stored("alice");
+  EXPECT_EQ(alice.order_count(), 2u);
+  EXPECT_EQ(alice.cumulative_amount().amount_minor(), 1500);
+  EXPECT_EQ(alice.customer().name(), "华南贸易有限公司");
+}
+
+}  // namespace
+}  // namespace custflow::profile::test
