@@ -1,30 +1,25 @@
 // The rules of docs/EVENTS.md: which fields each interaction type needs, what a valid value
-// is, and how values are normalized. No I/O; the only state is a cache of parsed phones.
+// is, and how values are normalized. No I/O; phone numbers, UTF-8 and e-mail shape are
+// checked by the domain library (custflow/domain/phone_number.h, text.h).
 #include "services/ingest/event_validation.h"
-
-#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "custflow/domain/phone_number.h"
+#include "custflow/domain/text.h"
 
 namespace custflow::ingest {
 namespace {
-
-using i18n::phonenumbers::PhoneNumberUtil;
 
 // ISO 4217 codes in use, plus recently replaced ones (ANG, CUC, HRK, SLL, VEF) so that
 // older events still load. Sorted for binary search.
@@ -76,46 +71,9 @@ std::string RequiredFor(v1::InteractionType type) {
   return absl::StrCat("is required for ", v1::InteractionType_Name(type));
 }
 
-// The lead byte of a multi-byte UTF-8 sequence: its marker bits, the sequence length and
-// the smallest code point that needs that length (anything smaller is an overlong form).
-struct Utf8Lead {
-  unsigned char mask;
-  unsigned char marker;
-  size_t length;
-  uint32_t smallest;
-};
-constexpr Utf8Lead kUtf8Leads[] = {{0xE0, 0xC0, 2, 0x80}, {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000}};
-
-// Rejects overlong forms, surrogates and code points past U+10FFFF, as RFC 3629 asks.
-bool IsValidUtf8(absl::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    const Utf8Lead* lead = std::find_if(std::begin(kUtf8Leads), std::end(kUtf8Leads),
-                                        [byte](const Utf8Lead& l) { return (byte & l.mask) == l.marker; });
-    if (lead == std::end(kUtf8Leads) || text.size() - i < lead->length) return false;
-    uint32_t code_point = byte & ~lead->mask & 0xFF;
-    for (size_t k = 1; k < lead->length; ++k) {
-      unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    if (code_point < lead->smallest || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += lead->length;
-  }
-  return true;
-}
-
 std::optional<std::string> TextProblem(absl::string_view text, size_t max_bytes) {
   if (text.size() > max_bytes) return absl::StrCat("is longer than ", max_bytes, " bytes");
-  if (!IsValidUtf8(text)) return "is not valid UTF-8";
+  if (!domain::IsValidUtf8(std::string_view(text.data(), text.size()))) return "is not valid UTF-8";
   return std::nullopt;
 }
 
@@ -169,119 +127,18 @@ void NormalizeId(std::string* id, absl::string_view field, Report& report) {
   if (auto problem = TextProblem(*id, kMaxIdBytes)) report.Add(field, *problem);
 }
 
-struct PhoneResult {
-  std::string e164;
-  std::string error;  // empty when the number is valid
-};
-
-PhoneResult Rejected(std::string reason) {
-  PhoneResult result;
-  result.error = std::move(reason);
-  return result;
-}
-
-PhoneResult ParsePhone(const std::string& phone, const std::string& region) {
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::PhoneNumber number;
-  switch (util.Parse(phone, region, &number)) {
-    case PhoneNumberUtil::NO_PARSING_ERROR:
-      break;
-    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
-      return Rejected(absl::StrCat("has no known country calling code (default region ", region, ")"));
-    case PhoneNumberUtil::NOT_A_NUMBER:
-      return Rejected("is not a phone number");
-    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
-    case PhoneNumberUtil::TOO_SHORT_NSN:
-      return Rejected("is too short to be a phone number");
-    case PhoneNumberUtil::TOO_LONG_NSN:
-      return Rejected("is too long to be a phone number");
-  }
-  if (!util.IsValidNumber(number)) {
-    return Rejected(absl::StrCat("is not a valid number for country code +", number.country_code()));
-  }
-  PhoneResult result;
-  util.Format(number, PhoneNumberUtil::E164, &result.e164);
-  return result;
-}
-
-// Parsing a number with libphonenumber takes about 13 us here, more than every other check
-// together; callers and web users come back, so results are kept. Each shard starts over
-// when full, which bounds memory without bookkeeping on the hot path.
-class PhoneCache {
- public:
-  PhoneResult Normalize(const std::string& phone, const std::string& region) {
-    std::string key = absl::StrCat(region, " ", phone);
-    Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
-    {
-      std::lock_guard lock(shard.mutex);
-      if (auto it = shard.results.find(key); it != shard.results.end()) return it->second;
-    }
-    PhoneResult result = ParsePhone(phone, region);
-    std::lock_guard lock(shard.mutex);
-    if (shard.results.size() >= kShardCapacity) shard.results.clear();
-    shard.results.emplace(std::move(key), result);
-    return result;
-  }
-
- private:
-  static constexpr size_t kShardCapacity = 4096;
-  struct Shard {
-    std::mutex mutex;
-    std::unordered_map<std::string, PhoneResult> results;
-  };
-  std::array<Shard, 16> shards_;
-};
-
-PhoneCache& Phones() {
-  static PhoneCache* const cache = new PhoneCache;  // never destroyed: threads may still validate at exit
-  return *cache;
-}
-
 void NormalizePhone(std::string* phone, const std::string& region, Report& report) {
   absl::StripAsciiWhitespace(phone);
   if (phone->empty()) return;
-  PhoneResult result = Phones().Normalize(*phone, region);
+  domain::PhoneResult result = domain::NormalizePhoneNumber(*phone, region);
   if (!result.error.empty()) return report.Add("customer.phone", std::move(result.error));
   *phone = std::move(result.e164);
-}
-
-bool IsEmailLocalPart(absl::string_view local) {
-  if (local.empty() || local.size() > 64) return false;
-  for (absl::string_view atom : absl::StrSplit(local, '.')) {
-    if (atom.empty()) return false;
-    for (char c : atom) {
-      unsigned char u = static_cast<unsigned char>(c);
-      if (u <= ' ' || u == 0x7F || absl::string_view("\"(),:;<>[\\]").find(c) != absl::string_view::npos) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-// Letters, digits and hyphens per label, or UTF-8 for internationalized names.
-bool IsEmailDomain(absl::string_view domain) {
-  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
-  if (domain.size() > 253 || labels.size() < 2) return false;
-  return std::all_of(labels.begin(), labels.end(), [](absl::string_view label) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    return std::all_of(label.begin(), label.end(), [](char c) {
-      return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-             static_cast<unsigned char>(c) >= 0x80;
-    });
-  });
-}
-
-bool IsEmailAddress(absl::string_view email) {
-  size_t at = email.find('@');
-  if (at == absl::string_view::npos || at != email.rfind('@') || email.size() > 254) return false;
-  return IsEmailLocalPart(email.substr(0, at)) && IsEmailDomain(email.substr(at + 1));
 }
 
 void NormalizeEmail(std::string* email, Report& report) {
   absl::StripAsciiWhitespace(email);
   absl::AsciiStrToLower(email);
-  if (!email->empty() && !IsEmailAddress(*email)) {
+  if (!email->empty() && !domain::IsEmailAddress(*email)) {
     report.Add("customer.email", "is not a valid e-mail address");
   }
 }

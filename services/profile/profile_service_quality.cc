@@ -1,16 +1,56 @@
-// ProfileService::FindDuplicates and QualityReport (placeholders until they land).
+// ProfileService::FindDuplicates and QualityReport: one pass over every live customer in
+// Redis (ProfileStore::ForEachProfile), filtered by the request, into the pure duplicate
+// detection and quality report of custflow_domain. Only what those read is kept in memory.
+#include "custflow/core/grpc_status.h"
+#include "custflow/domain/duplicates.h"
+#include "custflow/domain/quality_report.h"
 #include "services/profile/profile_service.h"
 
 namespace custflow::profile {
+namespace {
 
-grpc::Status ProfileService::FindDuplicates(grpc::ServerContext*, const v1::FindDuplicatesRequest*,
-                                            v1::FindDuplicatesResponse*) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "duplicates are not available yet");
+bool Matches(const v1::Customer& customer, const std::string& owner, const std::string& department) {
+  return (owner.empty() || customer.owner() == owner) &&
+         (department.empty() || customer.department() == department);
 }
 
-grpc::Status ProfileService::QualityReport(grpc::ServerContext*, const v1::QualityReportRequest*,
-                                           v1::QualityReportResponse*) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "the quality report is not available yet");
+}  // namespace
+
+grpc::Status ProfileService::FindDuplicates(grpc::ServerContext*, const v1::FindDuplicatesRequest* request,
+                                            v1::FindDuplicatesResponse* response) {
+  if (!v1::DuplicateRule_IsValid(request->rule())) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "rule: is not a known duplicate rule: " + std::to_string(request->rule()));
+  }
+  std::vector<v1::Customer> customers;
+  absl::Status visited = store_.ForEachProfile([&](const v1::Profile& profile) {
+    const v1::Customer& customer = profile.customer();
+    if (!profile.merged_into().empty() || !Matches(customer, request->owner(), "")) return absl::OkStatus();
+    v1::Customer& compared = customers.emplace_back();
+    compared.set_customer_id(customer.customer_id());
+    compared.set_name(customer.name());
+    compared.set_contact_phone(customer.contact_phone());
+    return absl::OkStatus();
+  });
+  if (!visited.ok()) return core::ToGrpcStatus(visited);
+  for (v1::DuplicateGroup& group :
+       domain::FindDuplicateGroups(customers, request->rule(), options_.default_region)) {
+    *response->add_groups() = std::move(group);
+  }
+  response->set_customers_examined(customers.size());
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileService::QualityReport(grpc::ServerContext*, const v1::QualityReportRequest* request,
+                                           v1::QualityReportResponse* response) {
+  domain::QualityReportBuilder builder(options_.default_region);
+  absl::Status visited = store_.ForEachProfile([&](const v1::Profile& profile) {
+    if (Matches(profile.customer(), request->owner(), request->department())) builder.Add(profile);
+    return absl::OkStatus();
+  });
+  if (!visited.ok()) return core::ToGrpcStatus(visited);
+  *response = builder.Build();
+  return grpc::Status::OK;
 }
 
 }  // namespace custflow::profile

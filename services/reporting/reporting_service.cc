@@ -1,5 +1,6 @@
 #include "services/reporting/reporting_service.h"
 
+#include "custflow/core/grpc_status.h"
 #include "services/reporting/distribution.h"
 
 namespace custflow::reporting {
@@ -7,10 +8,7 @@ namespace custflow::reporting {
 grpc::Status ReportingService::Distribution(grpc::ServerContext*, const v1::DistributionRequest* request,
                                             v1::DistributionResponse* response) {
   absl::StatusOr<v1::DistributionResponse> result = QueryDistribution(client_, *request);
-  if (!result.ok()) {
-    return grpc::Status(static_cast<grpc::StatusCode>(result.status().code()),
-                        std::string(result.status().message()));
-  }
+  if (!result.ok()) return core::ToGrpcStatus(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
 }

@@ -4,6 +4,11 @@
 //       customer distribution by province once the reports count everything sent.
 //   custflow distribution [--by province|city|district|department|team|owner|industry|source|type|stage]
 //   custflow profile CUSTOMER_ID
+//   custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]
+//       Imports customers from a CSV file laid out like
+//       deploy/templates/customer_import_template.csv (docs/IMPORT.md); UTF-8 with or
+//       without BOM, or GBK. Prints the report; exits 0 when every row was accepted, 2 when
+//       some rows were rejected, 1 when the import failed.
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS and
 // CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them to .local/stack.env).
 #include <google/protobuf/util/json_util.h>
@@ -12,11 +17,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "custflow/domain/csv_reader.h"
 #include "custflow/sample/sample_generator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
@@ -117,6 +126,129 @@ int Profile(int argc, char** argv) {
   (void)google::protobuf::util::MessageToJsonString(response.profile(), &json, print);
   std::printf("%s", json.c_str());
   return 0;
+}
+
+struct ImportArguments {
+  std::string file;
+  bool dry_run = false;
+  domain::CsvEncoding encoding = domain::CsvEncoding::kAuto;
+};
+
+bool ParseImportArguments(int argc, char** argv, ImportArguments& out) {
+  for (int i = 2; i < argc; ++i) {
+    std::string argument = argv[i];
+    if (argument == "--dry-run") {
+      out.dry_run = true;
+    } else if (argument == "--encoding" && i + 1 < argc) {
+      absl::StatusOr<domain::CsvEncoding> encoding = domain::ParseCsvEncoding(argv[++i]);
+      if (!encoding.ok()) {
+        std::fprintf(stderr, "custflow: %s\n", std::string(encoding.status().message()).c_str());
+        return false;
+      }
+      out.encoding = *encoding;
+    } else if (out.file.empty() && !argument.starts_with("--")) {
+      out.file = argument;
+    } else {
+      std::fprintf(stderr, "custflow: unexpected argument '%s'\n", argument.c_str());
+      return false;
+    }
+  }
+  if (out.file.empty())
+    std::fprintf(stderr, "usage: custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n");
+  return !out.file.empty();
+}
+
+absl::StatusOr<std::string> ReadDecoded(const ImportArguments& arguments) {
+  std::ifstream in(arguments.file, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot open " + arguments.file);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return domain::DecodeToUtf8(bytes.str(), arguments.encoding);
+}
+
+void PrintImportReport(const std::string& file, const v1::ImportReport& report) {
+  auto count = [](uint64_t n) { return static_cast<unsigned long long>(n); };
+  std::printf("%s: %llu rows: %llu imported, %llu updated, %llu unchanged, %llu rejected%s\n", file.c_str(),
+              count(report.rows()), count(report.imported()), count(report.updated()),
+              count(report.unchanged()), count(report.rejected()),
+              report.dry_run() ? " (dry run: nothing written)" : "");
+  if (report.duplicates_size() > 0) std::printf("possible duplicates (imported anyway):\n");
+  for (const v1::ImportDuplicate& duplicate : report.duplicates()) {
+    std::printf("  row %llu (%s): %s as %s\n", count(duplicate.row_number()), duplicate.customer_id().c_str(),
+                duplicate.rule().c_str(), duplicate.matches().c_str());
+  }
+  if (report.errors_size() > 0) std::printf("rejected rows:\n");
+  for (const v1::RowError& error : report.errors()) {
+    if (error.field().empty()) {
+      std::printf("  row %llu: %s\n", count(error.row_number()), error.reason().c_str());
+    } else {
+      std::printf("  row %llu, %s: %s\n", count(error.row_number()), error.field().c_str(),
+                  error.reason().c_str());
+    }
+  }
+}
+
+int Import(int argc, char** argv) {
+  ImportArguments arguments;
+  if (!ParseImportArguments(argc, argv, arguments)) return 1;
+  absl::StatusOr<std::string> text = ReadDecoded(arguments);
+  if (!text.ok()) {
+    std::fprintf(stderr, "custflow: %s: %s\n", arguments.file.c_str(),
+                 std::string(text.status().message()).c_str());
+    return 1;
+  }
+  domain::CsvReader csv(*text);
+  absl::StatusOr<std::optional<domain::CsvRow>> header = csv.Next();
+  if (!header.ok() || !*header) {
+    std::fprintf(stderr, "custflow: %s: %s\n", arguments.file.c_str(),
+                 header.ok() ? "the file has no header row" : std::string(header.status().message()).c_str());
+    return 1;
+  }
+
+  // A report lists every bad row: let it be larger than gRPC's default 4 MB.
+  grpc::ChannelArguments channel_arguments;
+  channel_arguments.SetMaxReceiveMessageSize(256 << 20);
+  auto profiles = v1::ProfileService::NewStub(
+      grpc::CreateCustomChannel(Address("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"),
+                                grpc::InsecureChannelCredentials(), channel_arguments));
+  grpc::ClientContext context;
+  v1::ImportReport report;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer =
+      profiles->ImportCustomers(&context, &report);
+
+  std::string file_name = std::filesystem::path(arguments.file).filename().string();
+  v1::ImportCustomersRequest request;
+  v1::ImportHeader& first = *request.mutable_header();
+  first.mutable_columns()->Assign((*header)->cells.begin(), (*header)->cells.end());
+  first.set_file_name(file_name);
+  first.set_dry_run(arguments.dry_run);
+  bool open = writer->Write(request);
+  uint64_t sent = 0;
+  auto started = Clock::now();
+  while (open) {
+    absl::StatusOr<std::optional<domain::CsvRow>> row = csv.Next();
+    if (!row.ok()) {
+      context.TryCancel();
+      std::fprintf(stderr, "custflow: %s: %s; nothing after it was sent\n", arguments.file.c_str(),
+                   std::string(row.status().message()).c_str());
+      (void)writer->Finish();
+      return 1;
+    }
+    if (!*row) break;
+    request.Clear();
+    request.mutable_row()->set_row_number((*row)->row_number);
+    request.mutable_row()->mutable_cells()->Assign((*row)->cells.begin(), (*row)->cells.end());
+    open = writer->Write(request);
+    if (++sent % 10'000 == 0) {
+      double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      std::fprintf(stderr, "custflow: %s: %llu rows sent (%.0f rows/s)\n", file_name.c_str(),
+                   static_cast<unsigned long long>(sent), sent / seconds);
+    }
+  }
+  writer->WritesDone();
+  if (grpc::Status status = writer->Finish(); !status.ok()) return Fail("import " + arguments.file, status);
+  PrintImportReport(file_name, report);
+  return report.rejected() > 0 ? 2 : 0;
 }
 
 // Expected per province: customers and interactions the demo adds.
@@ -234,11 +366,13 @@ int main(int argc, char** argv) {
   if (command == "demo") return custflow::tools::Demo(argc, argv);
   if (command == "distribution") return custflow::tools::Distribution(argc, argv);
   if (command == "profile") return custflow::tools::Profile(argc, argv);
+  if (command == "import") return custflow::tools::Import(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
       "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
       "type|stage]\n"
-      "       custflow profile CUSTOMER_ID\n");
+      "       custflow profile CUSTOMER_ID\n"
+      "       custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n");
   return 2;
 }
