@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   }
   clickhouse::HttpClickHouseClient clickhouse_client(clickhouse_options);
   profile::ClickHouseProfileArchive archive(clickhouse_client);
-  profile::ProfileStore store(**redis, &archive);
+  profile::ProfileStore store(**redis, clickhouse_options.url.empty() ? nullptr : &archive);
 
   if (argc > 1 && std::string_view(argv[1]) == "rebuild") {
     auto report = profile::RebuildFromArchive(store, archive, [](const profile::RebuildReport& so_far) {
@@ -61,6 +61,15 @@ int main(int argc, char** argv) {
       std::printf("  %s %lld\n", position.c_str(), static_cast<long long>(offset));
     }
     return 0;
+  }
+  // Not fatal: until Redis is known complete, misses are looked up in the archive.
+  if (absl::StatusOr<bool> complete = store.EnsureComplete(); !complete.ok()) {
+    core::LogWarn("cannot tell whether Redis holds every profile; misses will ask the archive",
+                  {{"error", complete.status().ToString()}});
+  } else if (!*complete) {
+    core::LogWarn(
+        "Redis lost profiles the archive has: they are restored as they are read; "
+        "run `custflow-profile rebuild` to restore all at once");
   }
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap_servers = brokers;

@@ -32,6 +32,19 @@ absl::StatusOr<std::map<std::string, v1::Profile>> ParseRows(const clickhouse::Q
 
 }  // namespace
 
+absl::StatusOr<bool> ClickHouseProfileArchive::Empty() {
+  absl::StatusOr<clickhouse::QueryResult> result =
+      client_.Query("SELECT count() FROM profile_versions WHERE profile != ''");
+  if (!result.ok()) {
+    // No table yet: the reporting service never ran, so nothing was archived.
+    if (absl::IsNotFound(result.status())) return true;
+    return result.status();
+  }
+  absl::StatusOr<uint64_t> count = result->GetUInt64(0, 0);
+  if (!count.ok()) return count.status();
+  return *count == 0;
+}
+
 absl::StatusOr<std::vector<std::optional<v1::Profile>>> ClickHouseProfileArchive::Latest(
     const std::vector<std::string>& ids) {
   std::vector<std::optional<v1::Profile>> found(ids.size());

@@ -19,6 +19,8 @@ namespace custflow::profile {
 class ProfileArchive {
  public:
   virtual ~ProfileArchive() = default;
+  // Whether the archive holds no profile at all (so a Redis without profiles lost none).
+  virtual absl::StatusOr<bool> Empty() = 0;
   // The latest archived profile of each id, in order (nullopt where none).
   virtual absl::StatusOr<std::vector<std::optional<v1::Profile>>> Latest(
       const std::vector<std::string>& ids) = 0;
@@ -32,6 +34,7 @@ class ClickHouseProfileArchive final : public ProfileArchive {
   explicit ClickHouseProfileArchive(clickhouse::ClickHouseClient& client, size_t page = 5000)
       : client_(client), page_(page) {}
 
+  absl::StatusOr<bool> Empty() override;
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> Latest(
       const std::vector<std::string>& ids) override;
   absl::Status ForEachLatest(const std::function<absl::Status(std::vector<v1::Profile>&)>& visit) override;

@@ -36,6 +36,7 @@ absl::StatusOr<RebuildReport> RebuildFromArchive(ProfileStore& store, ProfileArc
       return raised;
     }
   }
+  if (absl::Status marked = store.MarkComplete(); !marked.ok()) return marked;
   return report;
 }
 

@@ -1,7 +1,8 @@
 // Restores a wiped (or partly lost) Redis from the profile archive: every customer's latest
 // profile with its identities and search terms, then each input partition's applied offset
 // raised to the highest offset any restored profile had folded from it, so the appliers
-// resume where the archived state ends. Profiles Redis still has are left alone. Run it
+// resume where the archived state ends, and Redis marked complete (see profile_store.h).
+// Profiles Redis still has are left alone. Run it
 // with the appliers stopped and after the reporting sink has caught up with
 // custflow.profiles.v1 (its lag is zero), so the archive holds every last change.
 #pragma once

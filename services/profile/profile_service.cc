@@ -7,16 +7,14 @@
 #include <random>
 #include <thread>
 
+#include "custflow/core/grpc_status.h"
+#include "custflow/domain/customer_cleansing.h"
 #include "custflow/domain/identity.h"
 #include "custflow/domain/search_terms.h"
 #include "custflow/v1/command.pb.h"
 
 namespace custflow::profile {
 namespace {
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
 
 std::string NewCommandId() {
   thread_local std::mt19937_64 random(std::random_device{}());
@@ -56,7 +54,7 @@ grpc::Status ProfileService::GetProfile(grpc::ServerContext*, const v1::GetProfi
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer_id: is required");
   }
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(request->customer_id());
-  if (!profile.ok()) return ToGrpc(profile.status());
+  if (!profile.ok()) return core::ToGrpcStatus(profile.status());
   if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + request->customer_id());
   *response->mutable_profile() = std::move(**profile);
   return grpc::Status::OK;
@@ -74,7 +72,7 @@ grpc::Status ProfileService::BatchGetProfiles(grpc::ServerContext*,
   }
   std::vector<std::string> ids(request->customer_ids().begin(), request->customer_ids().end());
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(ids);
-  if (!profiles.ok()) return ToGrpc(profiles.status());
+  if (!profiles.ok()) return core::ToGrpcStatus(profiles.status());
   for (size_t i = 0; i < ids.size(); ++i) {
     if ((*profiles)[i]) {
       *response->add_profiles() = std::move(*(*profiles)[i]);
@@ -98,7 +96,7 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::Sea
   uint64_t smallest = UINT64_MAX;
   for (const std::string& term : terms) {
     absl::StatusOr<uint64_t> count = store_.MemberCount(term);
-    if (!count.ok()) return ToGrpc(count.status());
+    if (!count.ok()) return core::ToGrpcStatus(count.status());
     if (*count < smallest) {
       smallest = *count;
       walked = term;
@@ -109,9 +107,9 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::Sea
   const size_t chunk = std::max<size_t>(static_cast<size_t>(page_size) * 2, 200);
   while (scanned < kSearchScanBudget) {
     absl::StatusOr<std::vector<std::string>> ids = store_.Members(walked, after, chunk);
-    if (!ids.ok()) return ToGrpc(ids.status());
+    if (!ids.ok()) return core::ToGrpcStatus(ids.status());
     absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(*ids);
-    if (!profiles.ok()) return ToGrpc(profiles.status());
+    if (!profiles.ok()) return core::ToGrpcStatus(profiles.status());
     for (size_t i = 0; i < ids->size(); ++i) {
       after = (*ids)[i];
       ++scanned;
@@ -137,12 +135,25 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer.customer_id: is required");
   }
   v1::Command command = NewCommand(customer_id);
-  *command.mutable_upsert()->mutable_customer() = request->customer();
-  *command.mutable_upsert()->mutable_update_mask() = request->update_mask();
+  v1::Customer& customer = *command.mutable_upsert()->mutable_customer();
+  customer = request->customer();
+  std::vector<v1::FieldViolation> violations = domain::CleanseCustomer(
+      customer, {.default_region = options_.default_region, .require_key_fields = false});
+  if (!violations.empty()) {
+    std::string message;
+    for (const v1::FieldViolation& violation : violations) {
+      message += (message.empty() ? "customer." : "; customer.") + violation.field() + ": " +
+                 violation.description();
+    }
+    return Invalid(message);
+  }
+  google::protobuf::FieldMask& mask = *command.mutable_upsert()->mutable_update_mask();
+  mask = request->update_mask();
+  if (mask.paths_size() > 0 && customer.original_values_size() > 0) mask.add_paths("original_values");
 
   absl::StatusOr<kafka::DeliveryReport> stored =
       producer_.SendAndWait(options_.commands_topic, customer_id, command.SerializeAsString());
-  if (!stored.ok()) return ToGrpc(stored.status());
+  if (!stored.ok()) return core::ToGrpcStatus(stored.status());
   response->set_command_id(command.command_id());
   if (!request->wait_applied()) return grpc::Status::OK;
   return WaitApplied(context, options_.commands_topic, stored->partition, stored->offset, customer_id,
@@ -155,7 +166,7 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
   if (customer_id.empty()) return Invalid("customer_id: is required");
   if (request->follow_up().content().empty()) return Invalid("follow_up.content: is required");
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
-  if (!profile.ok()) return ToGrpc(profile.status());
+  if (!profile.ok()) return core::ToGrpcStatus(profile.status());
   if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
 
   v1::Interaction event;
@@ -173,7 +184,7 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
   ingest::DedupeStore& event_ids = store_.event_ids();
   absl::StatusOr<std::vector<ingest::DedupeStore::Claim>> claim =
       event_ids.ClaimIds({event.event_id()}, options_.apply_timeout);
-  if (!claim.ok()) return ToGrpc(claim.status());
+  if (!claim.ok()) return core::ToGrpcStatus(claim.status());
   switch ((*claim)[0].state) {
     case ingest::DedupeStore::ClaimState::kDuplicate:  // logged before: nothing more to do
       if (request->wait_applied()) *response->mutable_profile() = std::move(**profile);
@@ -188,11 +199,11 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
       producer_.SendAndWait(options_.interactions_topic, customer_id, event.SerializeAsString());
   if (!stored.ok()) {
     (void)event_ids.Release({event.event_id()});  // the claim expires anyway if this fails too
-    return ToGrpc(stored.status());
+    return core::ToGrpcStatus(stored.status());
   }
   if (absl::Status confirmed = event_ids.Confirm({{event.event_id(), customer_id}}, options_.dedupe_window);
       !confirmed.ok()) {
-    return ToGrpc(confirmed);
+    return core::ToGrpcStatus(confirmed);
   }
   if (!request->wait_applied()) return grpc::Status::OK;
   return WaitApplied(context, options_.interactions_topic, stored->partition, stored->offset, customer_id,
@@ -208,7 +219,7 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
   if (merged_id.empty()) return Invalid("merged_id: is required");
   if (survivor_id == merged_id) return Invalid("merged_id: is the survivor itself");
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> both = store_.BatchGet({survivor_id, merged_id});
-  if (!both.ok()) return ToGrpc(both.status());
+  if (!both.ok()) return core::ToGrpcStatus(both.status());
   for (const std::string& id : {survivor_id, merged_id}) {
     const std::optional<v1::Profile>& profile = (*both)[id == survivor_id ? 0 : 1];
     if (!profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + id);
@@ -222,14 +233,14 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
   command.mutable_merge()->set_merged_id(merged_id);
   absl::StatusOr<kafka::DeliveryReport> stored =
       producer_.SendAndWait(options_.commands_topic, merged_id, command.SerializeAsString());
-  if (!stored.ok()) return ToGrpc(stored.status());
+  if (!stored.ok()) return core::ToGrpcStatus(stored.status());
   response->set_command_id(command.command_id());
   if (!request->wait_applied()) return grpc::Status::OK;
   // The merge is applied on the merged id's partition, which then sends the survivor an
   // absorb: wait for the survivor to list the merged id.
   return PollUntil(context, [&]() -> std::optional<grpc::Status> {
     absl::StatusOr<std::optional<v1::Profile>> survivor = store_.Get(survivor_id);
-    if (!survivor.ok()) return ToGrpc(survivor.status());
+    if (!survivor.ok()) return core::ToGrpcStatus(survivor.status());
     if (!*survivor) return std::nullopt;
     const auto& ids = (*survivor)->merged_ids();
     if (std::find(ids.begin(), ids.end(), merged_id) == ids.end()) return std::nullopt;
@@ -252,10 +263,10 @@ grpc::Status ProfileService::WaitApplied(grpc::ServerContext* context, const std
                                          v1::Profile* profile) {
   return PollUntil(context, [&]() -> std::optional<grpc::Status> {
     absl::StatusOr<std::optional<int64_t>> applied = store_.AppliedOffset(topic, partition);
-    if (!applied.ok()) return ToGrpc(applied.status());
+    if (!applied.ok()) return core::ToGrpcStatus(applied.status());
     if (!*applied || **applied < offset) return std::nullopt;
     absl::StatusOr<std::optional<v1::Profile>> stored = store_.Get(customer_id);
-    if (!stored.ok()) return ToGrpc(stored.status());
+    if (!stored.ok()) return core::ToGrpcStatus(stored.status());
     if (*stored) *profile = std::move(**stored);
     return grpc::Status::OK;
   });

@@ -72,6 +72,9 @@ return 1
 void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded,
                            std::vector<std::string>& keys, std::vector<std::string>& args);
 
+// Set while Redis holds every profile there is (see profile_store.h).
+constexpr const char* kCompleteKey = "cf:complete";
+
 std::string ProfileKey(const std::string& customer_id) { return "cf:profile:" + customer_id; }
 
 std::string IndexKey(const std::string& term) { return "cf:ix:" + term; }
@@ -158,27 +161,58 @@ ProfileStore::ProfileStore(redis::RedisClient& redis, ProfileArchive* archive)
       event_ids_(redis) {}
 
 absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& customer_id) {
-  std::string key = ProfileKey(customer_id);
-  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", key, "p"});
-  if (!reply.ok()) return reply.status();
-  absl::StatusOr<std::optional<v1::Profile>> profile = ParseProfile(*reply);
-  if (!profile.ok() || *profile || archive_ == nullptr) return profile;
-  std::vector<std::optional<v1::Profile>> one(1);
-  if (absl::Status restored = RestoreMissing({customer_id}, one); !restored.ok()) return restored;
-  return std::move(one[0]);
+  absl::StatusOr<Read> read = ReadProfiles({}, {customer_id});
+  if (!read.ok()) return read.status();
+  return std::move(read->profiles[0]);
 }
 
-absl::Status ProfileStore::RestoreMissing(const std::vector<std::string>& customer_ids,
-                                          std::vector<std::optional<v1::Profile>>& profiles) {
-  if (archive_ == nullptr) return absl::OkStatus();
+absl::StatusOr<bool> ProfileStore::EnsureComplete() {
+  absl::StatusOr<redis::Reply> marker = redis_.Command({"GET", kCompleteKey});
+  if (!marker.ok()) return marker.status();
+  if (marker->is_error()) return Failed(*marker);
+  if (!marker->is_nil()) return true;
+  if (archive_ != nullptr) {
+    absl::StatusOr<bool> empty = archive_->Empty();
+    if (!empty.ok()) return empty.status();
+    if (!*empty) return false;
+  }
+  if (absl::Status marked = MarkComplete(); !marked.ok()) return marked;
+  return true;
+}
+
+absl::Status ProfileStore::MarkComplete() {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"SET", kCompleteKey, "1"});
+  if (!reply.ok()) return reply.status();
+  return reply->is_error() ? Failed(*reply) : absl::OkStatus();
+}
+
+absl::StatusOr<ProfileStore::Read> ProfileStore::ReadProfiles(std::vector<redis::CommandArgs> before,
+                                                              const std::vector<std::string>& customer_ids) {
+  const size_t first = before.size();
+  std::vector<std::string> keys = ProfileKeys(customer_ids);
+  std::vector<redis::CommandArgs> commands = std::move(before);
+  for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
+  if (archive_ != nullptr) commands.push_back({"GET", kCompleteKey});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+
+  Read read;
+  read.before.assign(std::make_move_iterator(replies->begin()),
+                     std::make_move_iterator(replies->begin() + static_cast<std::ptrdiff_t>(first)));
+  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles =
+      ParseProfiles(absl::MakeConstSpan(*replies).subspan(first, keys.size()));
+  if (!profiles.ok()) return profiles.status();
+  read.profiles = std::move(*profiles);
+  if (archive_ == nullptr || !replies->back().is_nil()) return read;  // complete: misses are new customers
+
   std::vector<size_t> missing;
   std::vector<std::string> missing_ids;
-  for (size_t i = 0; i < profiles.size(); ++i) {
-    if (profiles[i]) continue;
+  for (size_t i = 0; i < read.profiles.size(); ++i) {
+    if (read.profiles[i]) continue;
     missing.push_back(i);
     missing_ids.push_back(customer_ids[i]);
   }
-  if (missing.empty()) return absl::OkStatus();
+  if (missing.empty()) return read;
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> archived = archive_->Latest(missing_ids);
   if (!archived.ok()) return archived.status();
   for (size_t j = 0; j < missing.size(); ++j) {
@@ -188,15 +222,15 @@ absl::Status ProfileStore::RestoreMissing(const std::vector<std::string>& custom
     if (!restored.ok()) return restored.status();
     if (!*restored) {
       // A writer stored the customer meanwhile: that copy is the newer one.
-      absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", ProfileKey(profile->customer_id()), "p"});
+      absl::StatusOr<redis::Reply> reply = redis_.Command({"HGET", keys[missing[j]], "p"});
       if (!reply.ok()) return reply.status();
       absl::StatusOr<std::optional<v1::Profile>> current = ParseProfile(*reply);
       if (!current.ok()) return current.status();
       profile = std::move(*current);
     }
-    profiles[missing[j]] = std::move(profile);
+    read.profiles[missing[j]] = std::move(profile);
   }
-  return absl::OkStatus();
+  return read;
 }
 
 absl::StatusOr<bool> ProfileStore::Restore(const v1::Profile& profile) {
@@ -231,16 +265,9 @@ absl::StatusOr<std::optional<int64_t>> ProfileStore::AppliedOffset(const std::st
 
 absl::StatusOr<std::vector<std::optional<v1::Profile>>> ProfileStore::BatchGet(
     const std::vector<std::string>& customer_ids) {
-  std::vector<std::string> keys = ProfileKeys(customer_ids);
-  std::vector<redis::CommandArgs> commands;
-  commands.reserve(keys.size());
-  for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
-  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
-  if (!replies.ok()) return replies.status();
-  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = ParseProfiles(*replies);
-  if (!profiles.ok()) return profiles.status();
-  if (absl::Status restored = RestoreMissing(customer_ids, *profiles); !restored.ok()) return restored;
-  return profiles;
+  absl::StatusOr<Read> read = ReadProfiles({}, customer_ids);
+  if (!read.ok()) return read.status();
+  return std::move(read->profiles);
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> ProfileStore::Resolve(
@@ -304,19 +331,11 @@ absl::Status ProfileStore::ForEachProfile(const std::function<absl::Status(const
 absl::StatusOr<ProfileStore::Snapshot> ProfileStore::Load(const std::vector<std::string>& customer_ids,
                                                           const std::string& topic, int32_t partition) {
   std::string offset_key = OffsetKey(topic, partition);
-  std::vector<std::string> keys = ProfileKeys(customer_ids);
-  std::vector<redis::CommandArgs> commands = {{"GET", offset_key}};
-  for (const std::string& key : keys) commands.push_back({"HGET", key, "p"});
-
-  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
-  if (!replies.ok()) return replies.status();
-  absl::StatusOr<std::optional<int64_t>> offset = ParseOffset((*replies)[0]);
+  absl::StatusOr<Read> read = ReadProfiles({{"GET", offset_key}}, customer_ids);
+  if (!read.ok()) return read.status();
+  absl::StatusOr<std::optional<int64_t>> offset = ParseOffset(read->before[0]);
   if (!offset.ok()) return offset.status();
-  absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles =
-      ParseProfiles(absl::MakeConstSpan(*replies).subspan(1));
-  if (!profiles.ok()) return profiles.status();
-  if (absl::Status restored = RestoreMissing(customer_ids, *profiles); !restored.ok()) return restored;
-  return Snapshot{std::move(*profiles), *offset};
+  return Snapshot{std::move(read->profiles), *offset};
 }
 
 absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t partition,

@@ -26,15 +26,25 @@
 
 namespace custflow::profile {
 
-// With an archive, every read that finds a profile missing from Redis asks the archive and
-// restores what it has into Redis first (profile, identities and search terms, unless a
-// writer got there meanwhile), so callers never notice a wiped cache.
+// Redis is "complete" while it holds every profile there is: the key cf:complete says so.
+// EnsureComplete sets it on a fresh deployment (nothing archived yet), a rebuild sets it
+// when done, and a wipe removes it with everything else. While it is set, a profile
+// missing from Redis is a new customer. While it is not, every read that misses a profile
+// asks the archive and restores what it has into Redis first (profile, identities and
+// search terms, unless a writer got there meanwhile), so callers never notice the wiped
+// cache; the marker is read in the same round trip as the profiles.
 class ProfileStore {
  public:
   explicit ProfileStore(redis::RedisClient& redis, ProfileArchive* archive = nullptr);
 
   // The profile, or nullopt when neither Redis nor the archive has it.
   absl::StatusOr<std::optional<v1::Profile>> Get(const std::string& customer_id);
+
+  // Sets cf:complete when Redis holds every profile: it is set already, there is no
+  // archive, or the archive is empty. Returns whether Redis is complete.
+  absl::StatusOr<bool> EnsureComplete();
+  // Sets cf:complete (after a rebuild).
+  absl::Status MarkComplete();
 
   // The profiles of `customer_ids`, in order (nullopt where missing), in one round trip
   // to Redis (and one to the archive for those missing there).
@@ -95,9 +105,15 @@ class ProfileStore {
                               int64_t offset, const std::vector<ProfileWrite>& profiles);
 
  private:
-  // Restores from the archive the profiles missing in `profiles` (one per id).
-  absl::Status RestoreMissing(const std::vector<std::string>& customer_ids,
-                              std::vector<std::optional<v1::Profile>>& profiles);
+  // Reads `customer_ids` (and the cf:complete marker when there is an archive) in one
+  // pipeline after `before` (whose replies come first in the result), then restores from
+  // the archive the profiles missing while Redis is not complete.
+  struct Read {
+    std::vector<redis::Reply> before;
+    std::vector<std::optional<v1::Profile>> profiles;
+  };
+  absl::StatusOr<Read> ReadProfiles(std::vector<redis::CommandArgs> before,
+                                    const std::vector<std::string>& customer_ids);
 
   redis::RedisClient& redis_;
   ProfileArchive* archive_;

@@ -17,28 +17,10 @@ latency_seconds=${LATENCY_SECONDS:-10}
 latency_batch=${LATENCY_BATCH:-10}
 loadgen=$build_dir/tools/loadgen/custflow-loadgen
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/custflow-bench-XXXXXX")
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "timed out: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
-
-"$build_dir/tools/kafka-broker/custflow-kafka-broker" --partitions 6 \
-  --topics custflow.interactions.v1,bench.kcat --bootstrap-file "$work/bootstrap" >"$work/broker.log" 2>&1 &
-pids+=($!)
-wait_for test -s "$work/bootstrap"
-bootstrap=$(cat "$work/bootstrap")
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
+source "$repo/tests/bench/bench_lib.sh"
+start_broker custflow.interactions.v1,bench.kcat
+bootstrap=$CUSTFLOW_KAFKA_BROKERS
+start_redis
 grpc_port=$(free_port)
 http_port=$(free_port)
 CUSTFLOW_KAFKA_BROKERS=$bootstrap CUSTFLOW_REDIS_ADDRESS=127.0.0.1:$redis_port \
@@ -59,7 +41,6 @@ kcat_seconds=$(calc "$(now) - $start")
 kcat_rate=$(calc "$events / $kcat_seconds")
 
 result() { grep '^loadgen:' | tail -n 1; }
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 stream=$("$loadgen" --mode stream --target "127.0.0.1:$grpc_port" --events "$events" --rate 0 \
   --batch "$batch" --concurrency "$concurrency" --seed 7 --run stream | result)
 batch_line=$("$loadgen" --mode batch --target "127.0.0.1:$grpc_port" --events "$events" --rate 0 \

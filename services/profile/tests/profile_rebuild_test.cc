@@ -104,13 +104,15 @@ TEST_F(ProfileRebuildTest, AWipedRedisIsRebuiltWithIdenticalProfilesIndexesAndOf
   EXPECT_EQ(report->present, 0u);
   EXPECT_EQ(report->applied_offsets, (std::map<std::string, int64_t>{
                                          {"commands/0", 1}, {"interactions/0", 2}, {"interactions/1", 5}}));
-  EXPECT_EQ(RedisContents(), before);
+  std::map<std::string, std::string> expected = before;
+  expected["cf:complete"] = "1";  // a rebuilt Redis holds every profile again
+  EXPECT_EQ(RedisContents(), expected);
 
-  // The appliers resume after the restored offsets: a replay of everything changes nothing.
+  // A second rebuild finds everything present and changes nothing.
   absl::StatusOr<RebuildReport> again = RebuildFromArchive(*archived_store_, *archive_);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->present, 3u);
-  EXPECT_EQ(RedisContents(), before);
+  EXPECT_EQ(RedisContents(), expected);
 }
 
 TEST_F(ProfileRebuildTest, AProfileMissingFromRedisIsRestoredOnReadTransparently) {
@@ -146,6 +148,39 @@ TEST_F(ProfileRebuildTest, TheApplierFoldsOntoTheArchivedProfileWhenRedisLostIt)
   EXPECT_EQ(alice.order_count(), 2u);
   EXPECT_EQ(alice.cumulative_amount().amount_minor(), 1500);
   EXPECT_EQ(alice.customer().name(), "华南贸易有限公司");
+}
+
+TEST_F(ProfileRebuildTest, AMissIsANewCustomerOnlyWhileRedisIsComplete) {
+  clickhouse::HttpClickHouseOptions unreachable;
+  unreachable.url = "http://127.0.0.1:1";
+  clickhouse::HttpClickHouseClient down(unreachable);
+  ClickHouseProfileArchive archive(down);
+  ProfileStore store(*redis_, &archive);
+
+  // A wiped Redis with the archive down: the miss cannot be told from a lost customer.
+  absl::StatusOr<std::optional<v1::Profile>> unknown = store.Get("nobody");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kUnavailable) << unknown.status();
+  EXPECT_EQ(store.EnsureComplete().status().code(), absl::StatusCode::kUnavailable);
+
+  // An empty archive (a fresh deployment) marks Redis complete; then misses are new
+  // customers, answered without asking the archive.
+  ProfileStore fresh(*redis_, &*archive_);
+  absl::StatusOr<bool> complete = fresh.EnsureComplete();
+  ASSERT_TRUE(complete.ok()) << complete.status();
+  EXPECT_TRUE(*complete);
+  unknown = store.Get("nobody");
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_FALSE(unknown->has_value());
+}
+
+TEST_F(ProfileRebuildTest, ANonEmptyArchiveLeavesAWipedRedisIncomplete) {
+  ApplyHistory();
+  SinkSnapshots();
+  WipeRedis();
+  absl::StatusOr<bool> complete = archived_store_->EnsureComplete();
+  ASSERT_TRUE(complete.ok()) << complete.status();
+  EXPECT_FALSE(*complete);
+  EXPECT_EQ(RedisContents().count("cf:complete"), 0u);
 }
 
 }  // namespace

@@ -146,6 +146,25 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedAnswersDeadlineExceededW
   EXPECT_FALSE(response.command_id().empty());
 }
 
+TEST_F(ProfileServiceTest, UpsertCustomerCleansesWhatItWritesAndKeepsTheOriginal) {
+  Broker broker(producer_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
+  ProfileService service(*store_, producer_, Options());
+  v1::UpsertCustomerRequest request = UpsertRequest("alice", "Alice Trading Co.", true);
+  request.mutable_customer()->set_contact_phone("138 0013 8000");
+  v1::UpsertCustomerResponse response;
+  grpc::Status status = Upsert(service, request, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.profile().customer().contact_phone(), "+8613800138000");
+  EXPECT_EQ(response.profile().customer().original_values().at("contact_phone"), "138 0013 8000");
+  EXPECT_EQ(RedisContents()["cf:identity:phone:+8613800138000"], "alice");
+
+  request.mutable_customer()->set_contact_phone("12345");
+  status = Upsert(service, request, response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("customer.contact_phone: ", 0), 0u) << status.error_message();
+}
+
 TEST_F(ProfileServiceTest, UpsertCustomerRequiresACustomerId) {
   ProfileService service(*store_, producer_, Options());
   v1::UpsertCustomerResponse response;
