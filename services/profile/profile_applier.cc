@@ -1,8 +1,10 @@
 #include "services/profile/profile_applier.h"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "absl/strings/numbers.h"
@@ -14,12 +16,6 @@
 
 namespace custflow::profile {
 namespace {
-
-struct Change {
-  int64_t offset;
-  std::string customer_id;
-  std::variant<v1::Interaction, v1::Command> body;
-};
 
 // "forwarded:<topic>/<partition>": where a survivor records the last forwarded
 // interaction it counted from one origin partition. Forwards from one origin arrive in
@@ -93,15 +89,37 @@ ProfileApplier::ProfileApplier(ProfileStore& store, kafka::Producer& producer, c
                                         "Messages sent to the dead-letter topic.")) {}
 
 absl::Status ProfileApplier::Apply(std::span<const kafka::Message> batch) {
+  // Partitions are prepared one after another and their snapshots published without
+  // waiting, so one broker round trip covers them all; a partition touching a customer
+  // that a prepared one touches too waits until those are stored, so it loads their result.
+  std::vector<Prepared> prepared;
+  std::set<std::string> touched;
+  auto finish_all = [&]() -> absl::Status {
+    for (Prepared& partition : prepared) {
+      if (absl::Status status = Finish(partition); !status.ok()) return status;
+    }
+    prepared.clear();
+    touched.clear();
+    return absl::OkStatus();
+  };
   size_t start = 0;
   for (size_t i = 1; i <= batch.size(); ++i) {
     bool boundary = i == batch.size() || batch[i].topic != batch[start].topic ||
                     batch[i].partition != batch[start].partition;
     if (!boundary) continue;
-    if (absl::Status status = ApplyPartition(batch.subspan(start, i - start)); !status.ok()) return status;
+    Parsed parsed = Parse(batch.subspan(start, i - start));
     start = i;
+    bool overlaps = std::any_of(parsed.ids.begin(), parsed.ids.end(),
+                                [&](const std::string& id) { return touched.contains(id); });
+    if (overlaps) {
+      if (absl::Status status = finish_all(); !status.ok()) return status;
+    }
+    touched.insert(parsed.ids.begin(), parsed.ids.end());
+    absl::StatusOr<Prepared> partition = Prepare(std::move(parsed));
+    if (!partition.ok()) return partition.status();
+    prepared.push_back(std::move(*partition));
   }
-  return absl::OkStatus();
+  return finish_all();
 }
 
 absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std::string& reason) {
@@ -118,15 +136,16 @@ absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std
   return absl::OkStatus();
 }
 
-absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> messages) {
-  const std::string topic(messages.front().topic);
-  const int32_t partition = messages.front().partition;
-  const bool commands = topic == topics_.commands;
-
-  std::vector<Change> changes;
-  std::vector<std::string> ids;
-  std::map<std::string, size_t> index;  // customer id -> position in ids
-  std::vector<const kafka::Message*> unreadable;
+ProfileApplier::Parsed ProfileApplier::Parse(std::span<const kafka::Message> messages) const {
+  Parsed parsed;
+  parsed.messages = messages;
+  parsed.topic = std::string(messages.front().topic);
+  parsed.partition = messages.front().partition;
+  const bool commands = parsed.topic == topics_.commands;
+  std::vector<Change>& changes = parsed.changes;
+  std::vector<std::string>& ids = parsed.ids;
+  std::map<std::string, size_t>& index = parsed.index;
+  std::vector<const kafka::Message*>& unreadable = parsed.unreadable;
   for (const kafka::Message& message : messages) {
     Change change{message.offset, std::string(message.key), {}};
     bool parsed = false;
@@ -150,24 +169,38 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
     if (index.emplace(change.customer_id, ids.size()).second) ids.push_back(change.customer_id);
     changes.push_back(std::move(change));
   }
+  return parsed;
+}
 
+absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) {
+  const std::string& topic = parsed.topic;
+  const int32_t partition = parsed.partition;
+  const bool commands = topic == topics_.commands;
+  const std::vector<std::string>& ids = parsed.ids;
+  std::map<std::string, size_t>& index = parsed.index;
   absl::StatusOr<ProfileStore::Snapshot> loaded = store_.Load(ids, topic, partition);
   if (!loaded.ok()) return loaded.status();
   const std::optional<int64_t> applied = loaded->applied_offset;
   auto is_new = [&](int64_t offset) { return !applied || offset > *applied; };
 
-  for (const kafka::Message* message : unreadable) {
+  for (const kafka::Message* message : parsed.unreadable) {
     if (!is_new(message->offset)) continue;
     std::string reason = commands ? "value is not a custflow.v1.Command with a customer_id"
                                   : "value is not a custflow.v1.Interaction with a resolved customer_id";
     if (absl::Status sent = DeadLetter(*message, reason); !sent.ok()) return sent;
   }
 
-  std::vector<v1::Profile> profiles(ids.size());
+  Prepared prepared;
+  prepared.topic = topic;
+  prepared.partition = partition;
+  prepared.expected = applied;
+  prepared.loaded = std::move(loaded->profiles);
+  std::vector<v1::Profile>& profiles = prepared.profiles;
+  profiles.resize(ids.size());
   std::vector<bool> changed(ids.size(), false);
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (loaded->profiles[i]) {
-      profiles[i] = *loaded->profiles[i];
+    if (prepared.loaded[i]) {
+      profiles[i] = *prepared.loaded[i];
     } else {
       profiles[i].set_customer_id(ids[i]);
     }
@@ -178,7 +211,7 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
   std::vector<v1::Command> follow_ons;
   const std::string position_key = topic + "/" + std::to_string(partition);
   size_t folded = 0;
-  for (const Change& change : changes) {
+  for (const Change& change : parsed.changes) {
     if (!is_new(change.offset)) continue;
     size_t at = index[change.customer_id];
     v1::Profile& profile = profiles[at];
@@ -207,31 +240,41 @@ absl::Status ProfileApplier::ApplyPartition(std::span<const kafka::Message> mess
     changed[at] = true;
     ++folded;
   }
-  const int64_t last_offset = messages.back().offset;
-  if (!is_new(last_offset)) return absl::OkStatus();
+  prepared.last_offset = parsed.messages.back().offset;
+  prepared.folded = folded;
+  if (!is_new(prepared.last_offset)) return prepared;  // nothing to store
 
-  std::vector<ProfileStore::ProfileWrite> to_store;
-  std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
+  prepared.bytes.resize(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!changed[i]) continue;
-    to_store.push_back({&profiles[i], loaded->profiles[i] ? &*loaded->profiles[i] : nullptr});
-    published.push_back(producer_.SendAsync(topics_.profiles, ids[i], profiles[i].SerializeAsString()));
+    prepared.bytes[i] = profiles[i].SerializeAsString();
+    prepared.writes.push_back(
+        {&profiles[i], prepared.loaded[i] ? &*prepared.loaded[i] : nullptr, prepared.bytes[i]});
+    prepared.published.push_back(producer_.SendAsync(topics_.profiles, ids[i], prepared.bytes[i]));
   }
   for (const v1::Command& command : follow_ons) {
-    published.push_back(
+    prepared.published.push_back(
         producer_.SendAsync(topics_.commands, command.customer_id(), command.SerializeAsString()));
   }
-  for (auto& delivery : published) {
+  prepared.store = true;
+  return prepared;
+}
+
+absl::Status ProfileApplier::Finish(Prepared& prepared) {
+  for (auto& delivery : prepared.published) {
     absl::StatusOr<kafka::DeliveryReport> report = delivery.get();
     if (!report.ok()) return report.status();
   }
-  absl::StatusOr<bool> committed = store_.Commit(topic, partition, applied, last_offset, to_store);
+  if (!prepared.store) return absl::OkStatus();
+  absl::StatusOr<bool> committed = store_.Commit(prepared.topic, prepared.partition, prepared.expected,
+                                                 prepared.last_offset, prepared.writes);
   if (!committed.ok()) return committed.status();
   if (!*committed) {
-    return absl::AbortedError("the applied offset of " + topic + "/" + std::to_string(partition) +
+    return absl::AbortedError("the applied offset of " + prepared.topic + "/" +
+                              std::to_string(prepared.partition) +
                               " or a profile changed under us (another instance wrote it); reloading");
   }
-  applied_.Increment(folded);
+  applied_.Increment(prepared.folded);
   return absl::OkStatus();
 }
 

@@ -1,18 +1,25 @@
 // Applies interactions and commands to live profiles: the profile service's consumer.
 // For each partition of a polled batch it loads the touched profiles and the partition's
-// applied offset, folds the new messages in order, publishes the full snapshots to the
-// profiles topic, then stores profiles and offset atomically. Messages at or below the
-// applied offset are skipped, so replays change nothing.
+// applied offset, folds the new messages in order and publishes the full snapshots to the
+// profiles topic; once the broker confirmed them, it stores profiles and offset
+// atomically. Messages at or below the applied offset are skipped, so replays change
+// nothing.
 #pragma once
 
+#include <future>
+#include <map>
+#include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "custflow/core/metrics.h"
 #include "custflow/kafka/message.h"
 #include "custflow/kafka/producer.h"
+#include "custflow/v1/command.pb.h"
+#include "custflow/v1/interaction.pb.h"
 #include "services/profile/profile_store.h"
 
 namespace custflow::profile {
@@ -37,7 +44,41 @@ class ProfileApplier {
   absl::Status StartAfterApplied(std::vector<kafka::TopicPartitionOffset>& partitions);
 
  private:
-  absl::Status ApplyPartition(std::span<const kafka::Message> messages);
+  struct Change {
+    int64_t offset;
+    std::string customer_id;
+    std::variant<v1::Interaction, v1::Command> body;
+  };
+  // One partition's messages, parsed.
+  struct Parsed {
+    std::span<const kafka::Message> messages;
+    std::string topic;
+    int32_t partition = 0;
+    std::vector<Change> changes;
+    std::vector<std::string> ids;         // customers touched, in first-seen order
+    std::map<std::string, size_t> index;  // customer id -> position in ids
+    std::vector<const kafka::Message*> unreadable;
+  };
+  // One partition folded, its snapshots on their way to the broker, its writes ready.
+  struct Prepared {
+    std::string topic;
+    int32_t partition = 0;
+    std::optional<int64_t> expected;  // the applied offset it was loaded at
+    int64_t last_offset = 0;
+    size_t folded = 0;
+    bool store = false;  // false: everything was applied before
+    std::vector<std::optional<v1::Profile>> loaded;
+    std::vector<v1::Profile> profiles;
+    std::vector<std::string> bytes;
+    std::vector<ProfileStore::ProfileWrite> writes;  // point into the vectors above
+    std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
+  };
+
+  Parsed Parse(std::span<const kafka::Message> messages) const;
+  // Loads, dead-letters the unreadable, folds and publishes the snapshots.
+  absl::StatusOr<Prepared> Prepare(Parsed parsed);
+  // Waits for the broker, then stores the partition's profiles and offset.
+  absl::Status Finish(Prepared& prepared);
   absl::Status DeadLetter(const kafka::Message& message, const std::string& reason);
 
   ProfileStore& store_;

@@ -136,18 +136,33 @@ void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded
   for (const domain::Identity& identity : domain::MasterDataIdentities(profile.customer())) {
     now_keys.insert(domain::IdentityIndexKey(identity));
   }
-  for (const std::string& key : now_keys) operation(key, "S", owner);
   std::vector<std::string> terms = domain::SearchTerms(profile);
+  // Only what changed since `loaded` is written: most changes are interactions, which
+  // leave identities and terms as they were.
+  std::set<std::string> kept_keys;
+  std::vector<std::string> loaded_terms;
   if (loaded != nullptr) {
+    const std::string& loaded_owner = loaded->merged_into().empty() ? id : loaded->merged_into();
     for (const domain::Identity& identity : domain::MasterDataIdentities(loaded->customer())) {
       std::string key = domain::IdentityIndexKey(identity);
-      if (!now_keys.contains(key)) operation(std::move(key), "D", id);
+      if (!now_keys.contains(key)) {
+        operation(std::move(key), "D", id);
+      } else if (loaded_owner == owner) {
+        kept_keys.insert(std::move(key));
+      }
     }
-    for (const std::string& term : domain::SearchTerms(*loaded)) {
+    loaded_terms = domain::SearchTerms(*loaded);
+    for (const std::string& term : loaded_terms) {
       if (!std::binary_search(terms.begin(), terms.end(), term)) operation(IndexKey(term), "R", id);
     }
   }
-  for (const std::string& term : terms) operation(IndexKey(term), "A", id);
+  for (const std::string& key : now_keys) {
+    if (!kept_keys.contains(key)) operation(key, "S", owner);
+  }
+  for (const std::string& term : terms) {
+    if (!std::binary_search(loaded_terms.begin(), loaded_terms.end(), term))
+      operation(IndexKey(term), "A", id);
+  }
 }
 
 }  // namespace
@@ -348,7 +363,7 @@ absl::StatusOr<bool> ProfileStore::Commit(const std::string& topic, int32_t part
     keys.push_back(ProfileKey(write.profile->customer_id()));
     args.push_back(write.loaded ? std::to_string(write.loaded->version()) : "0");
     args.push_back(std::to_string(write.profile->version()));
-    args.push_back(write.profile->SerializeAsString());
+    args.emplace_back(write.bytes);
   }
   for (const ProfileWrite& write : profiles) AppendIndexOperations(*write.profile, write.loaded, keys, args);
   std::vector<std::string_view> key_views(keys.begin(), keys.end());

@@ -87,6 +87,8 @@ class ProfileStore {
     // The profile as it was loaded; nullptr when it did not exist. Its identities and
     // search terms that `profile` no longer has are removed.
     const v1::Profile* loaded;
+    // `profile` serialized (the applier publishes the same bytes).
+    std::string_view bytes;
   };
 
   // Writes `profile` with its identities and search terms unless Redis has the customer

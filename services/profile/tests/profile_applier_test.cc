@@ -291,14 +291,16 @@ TEST_F(ProfileTest, ConcurrentWriterIsDetected) {
   mine.set_version(1);
   v1::Profile stale = mine;
   stale.set_version(99);
-  absl::StatusOr<bool> first = store_->Commit(kTopics.interactions, 0, std::nullopt, 4, {{&mine, nullptr}});
+  absl::StatusOr<bool> first =
+      store_->Commit(kTopics.interactions, 0, std::nullopt, 4, {{&mine, nullptr, mine.SerializeAsString()}});
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(*first);
   const std::map<std::string, std::string> before = RedisContents();
 
   for (std::optional<int64_t> expected : {std::optional<int64_t>(), std::optional<int64_t>(3)}) {
     SCOPED_TRACE(expected ? std::to_string(*expected) : "none");
-    absl::StatusOr<bool> late = store_->Commit(kTopics.interactions, 0, expected, 9, {{&stale, &mine}});
+    absl::StatusOr<bool> late =
+        store_->Commit(kTopics.interactions, 0, expected, 9, {{&stale, &mine, stale.SerializeAsString()}});
     ASSERT_TRUE(late.ok()) << late.status();
     EXPECT_FALSE(*late);
     EXPECT_EQ(RedisContents(), before);
@@ -314,8 +316,8 @@ TEST_F(ProfileTest, ApplierAbortsWhenAnotherInstanceCommittedFirst) {
   // The other instance commits while this one waits for its snapshots to be confirmed,
   // that is after this one loaded the partition and before it commits.
   Broker broker(producer_, [&] {
-    absl::StatusOr<bool> committed =
-        store_->Commit(kTopics.interactions, 0, std::nullopt, 0, {{&theirs, nullptr}});
+    absl::StatusOr<bool> committed = store_->Commit(kTopics.interactions, 0, std::nullopt, 0,
+                                                    {{&theirs, nullptr, theirs.SerializeAsString()}});
     EXPECT_TRUE(committed.ok() && *committed) << committed.status();
   });
   Batch batch;
@@ -343,8 +345,8 @@ TEST_F(ProfileTest, ApplierOnAnotherTopicCannotOverwriteAConcurrentProfileChange
   renamed.set_version(7);
   renamed.mutable_customer()->set_name("renamed by a command");
   Broker broker(producer_, [&] {
-    absl::StatusOr<bool> committed =
-        store_->Commit(kTopics.commands, 0, std::nullopt, 0, {{&renamed, nullptr}});
+    absl::StatusOr<bool> committed = store_->Commit(kTopics.commands, 0, std::nullopt, 0,
+                                                    {{&renamed, nullptr, renamed.SerializeAsString()}});
     EXPECT_TRUE(committed.ok() && *committed) << committed.status();
   });
   Batch batch;
