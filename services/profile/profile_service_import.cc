@@ -161,17 +161,31 @@ class Importer {
     return !google::protobuf::util::MessageDifferencer::Equals(after.customer(), stored->customer());
   }
 
-  // Sends every command at once and waits for all deliveries: the chunk is done only when
-  // Kafka has all of it.
+  // Sends the chunk's commands, then waits for the previous chunk's deliveries: one chunk
+  // is always on its way to Kafka while the next is checked against Redis.
   grpc::Status Publish(const std::vector<v1::Command>& commands) {
-    std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> deliveries;
-    deliveries.reserve(commands.size());
+    std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> sent;
+    sent.reserve(commands.size());
     for (const v1::Command& command : commands) {
-      deliveries.push_back(
+      sent.push_back(
           producer_.SendAsync(options_.commands_topic, command.customer_id(), command.SerializeAsString()));
     }
+    grpc::Status previous = AwaitDeliveries();
+    in_flight_ = std::move(sent);
+    return previous;
+  }
+
+ public:
+  // Flushes the last chunk and waits until Kafka has every command: the import is done.
+  grpc::Status Finish() {
+    if (grpc::Status flushed = Flush(); !flushed.ok()) return flushed;
+    return AwaitDeliveries();
+  }
+
+ private:
+  grpc::Status AwaitDeliveries() {
     absl::Status failure;
-    for (auto& delivery : deliveries) {
+    for (auto& delivery : in_flight_) {
       absl::StatusOr<kafka::DeliveryReport> stored = delivery.get();
       if (stored.ok()) {
         ++written_;
@@ -179,6 +193,7 @@ class Importer {
         failure = stored.status();
       }
     }
+    in_flight_.clear();
     if (!failure.ok()) return Unavailable("Kafka", failure, written_);
     return grpc::Status::OK;
   }
@@ -221,6 +236,8 @@ class Importer {
   std::unordered_map<std::string, uint64_t> row_of_phone_;
   // Rows Kafka confirmed.
   uint64_t written_ = 0;
+  // The previous chunk's deliveries, awaited after the next chunk is sent.
+  std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> in_flight_;
 };
 
 }  // namespace
@@ -255,7 +272,7 @@ grpc::Status ProfileService::ImportCustomers(grpc::ServerContext*,
       if (grpc::Status status = importer.Flush(); !status.ok()) return status;
     }
   }
-  return importer.Flush();
+  return importer.Finish();
 }
 
 }  // namespace custflow::profile
