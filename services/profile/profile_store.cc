@@ -132,10 +132,7 @@ void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded
   const std::string& id = profile.customer_id();
   // A merged-away customer's identities lead to its survivor.
   const std::string& owner = profile.merged_into().empty() ? id : profile.merged_into();
-  std::set<std::string> now_keys;
-  for (const domain::Identity& identity : domain::MasterDataIdentities(profile.customer())) {
-    now_keys.insert(domain::IdentityIndexKey(identity));
-  }
+  const std::vector<std::string> now_keys = domain::ProfileIdentityIndexKeys(profile);
   std::vector<std::string> terms = domain::SearchTerms(profile);
   // Only what changed since `loaded` is written: most changes are interactions, which
   // leave identities and terms as they were.
@@ -143,9 +140,8 @@ void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded
   std::vector<std::string> loaded_terms;
   if (loaded != nullptr) {
     const std::string& loaded_owner = loaded->merged_into().empty() ? id : loaded->merged_into();
-    for (const domain::Identity& identity : domain::MasterDataIdentities(loaded->customer())) {
-      std::string key = domain::IdentityIndexKey(identity);
-      if (!now_keys.contains(key)) {
+    for (std::string& key : domain::ProfileIdentityIndexKeys(*loaded)) {
+      if (!std::binary_search(now_keys.begin(), now_keys.end(), key)) {
         operation(std::move(key), "D", id);
       } else if (loaded_owner == owner) {
         kept_keys.insert(std::move(key));

@@ -1,5 +1,6 @@
 #include "custflow/domain/identity.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -84,6 +85,33 @@ std::vector<Identity> MasterDataIdentities(const v1::Customer& customer) {
     out.push_back({IdentityKind::kEmail, std::move(email)});
   }
   return out;
+}
+
+std::vector<Identity> ReferenceIdentities(const v1::CustomerRef& ref) {
+  std::vector<Identity> out;
+  if (std::string phone = NormalizePhone(ref.phone()); !phone.empty()) {
+    out.push_back({IdentityKind::kPhone, std::move(phone)});
+  }
+  if (std::string email = NormalizeEmail(ref.email()); !email.empty()) {
+    out.push_back({IdentityKind::kEmail, std::move(email)});
+  }
+  if (std::string_view login = Trim(ref.login_id()); !login.empty()) {
+    out.push_back({IdentityKind::kLogin, std::string(login)});
+  }
+  if (std::string_view visitor = Trim(ref.visitor_id()); !visitor.empty()) {
+    out.push_back({IdentityKind::kVisitor, std::string(visitor)});
+  }
+  return out;
+}
+
+std::vector<std::string> ProfileIdentityIndexKeys(const v1::Profile& profile) {
+  std::vector<std::string> keys;
+  for (const Identity& identity : MasterDataIdentities(profile.customer()))
+    keys.push_back(IdentityIndexKey(identity));
+  for (const std::string& key : profile.identities()) keys.push_back("cf:identity:" + key);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 std::string StableHashHex(std::string_view text) {

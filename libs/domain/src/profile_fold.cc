@@ -6,6 +6,8 @@
 #include <ctime>
 #include <vector>
 
+#include "custflow/domain/identity.h"
+
 namespace custflow::domain {
 namespace {
 
@@ -70,6 +72,22 @@ bool Responds(v1::InteractionType type) {
       return true;
     default:
       return false;
+  }
+}
+
+constexpr int kRememberedIdentities = 20;
+
+// Keeps the identities the event names, newest last, so the index points them here.
+void RememberIdentities(v1::Profile& profile, const v1::CustomerRef& ref) {
+  auto* identities = profile.mutable_identities();
+  for (const Identity& identity : ReferenceIdentities(ref)) {
+    std::string key = identity.Key();
+    auto it = std::find(identities->begin(), identities->end(), key);
+    if (it != identities->end()) continue;
+    identities->Add(std::move(key));
+  }
+  if (identities->size() > kRememberedIdentities) {
+    identities->DeleteSubrange(0, identities->size() - kRememberedIdentities);
   }
 }
 
@@ -156,6 +174,7 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
   }
   ApplyType(profile, event);
   ApplyResponse(profile, event);
+  RememberIdentities(profile, event.customer());
   KeepLatest(profile.mutable_updated_at(), event.occurred_at());
   profile.set_version(profile.version() + 1);
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "custflow/domain/identity.h"
+
 namespace custflow::domain {
 namespace {
 
@@ -209,6 +211,26 @@ TEST(ProfileFold, AForwardedInteractionCountsLikeAnyOther) {
   EXPECT_TRUE(ApplyCommand(profile, forwarded));
   EXPECT_EQ(profile.grumble_count(), 1u);
   EXPECT_EQ(profile.version(), 1u);
+}
+
+TEST(ProfileFold, RemembersTheIdentitiesEventsCarryAtMostTwenty) {
+  v1::Profile profile = NewProfile();
+  v1::Interaction login = Event(v1::INTERACTION_TYPE_WEB_IDENTIFY, 10);
+  login.mutable_customer()->set_visitor_id(" v-42 ");
+  login.mutable_customer()->set_login_id("u-7");
+  ApplyInteraction(profile, login);
+  ApplyInteraction(profile, login);
+  EXPECT_EQ(std::vector<std::string>(profile.identities().begin(), profile.identities().end()),
+            (std::vector<std::string>{"login:u-7", "visitor:v-42"}));
+  for (int i = 0; i < 25; ++i) {
+    v1::Interaction view = Event(v1::INTERACTION_TYPE_WEB_PAGE_VIEW, 20 + i);
+    view.mutable_customer()->set_visitor_id("device-" + std::to_string(i));
+    ApplyInteraction(profile, view);
+  }
+  ASSERT_EQ(profile.identities_size(), 20);
+  EXPECT_EQ(profile.identities(0), "visitor:device-5");
+  EXPECT_EQ(profile.identities(19), "visitor:device-24");
+  EXPECT_EQ(ProfileIdentityIndexKeys(profile).size(), 20u);
 }
 
 }  // namespace

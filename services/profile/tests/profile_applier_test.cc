@@ -172,6 +172,32 @@ TEST_F(ProfileTest, ContactPhoneAndEmailOfMasterDataAreIndexedForIngest) {
   EXPECT_EQ(contents["cf:identity:email:alice@example.com"], "alice");
 }
 
+TEST_F(ProfileTest, IdentitiesOnEventsLeadToTheirCustomerAndLeaveWhenDropped) {
+  Broker broker(producer_);
+  v1::Interaction login = Event("alice", v1::INTERACTION_TYPE_WEB_IDENTIFY, kT0);
+  login.mutable_customer()->set_visitor_id("v-42");
+  login.mutable_customer()->set_login_id("u-7");
+  Batch batch;
+  batch.Add(kTopics.interactions, 0, 0, login);
+  ASSERT_TRUE(applier_->Apply(batch.messages()).ok());
+  std::map<std::string, std::string> contents = RedisContents();
+  EXPECT_EQ(contents["cf:identity:visitor:v-42"], "alice");
+  EXPECT_EQ(contents["cf:identity:login:u-7"], "alice");
+
+  // 20 newer visitor ids push v-42 and u-7 out of the profile, and out of the index.
+  Batch views;
+  for (int i = 0; i < 20; ++i) {
+    v1::Interaction view = Event("alice", v1::INTERACTION_TYPE_WEB_PAGE_VIEW, kT0 + 1 + i);
+    view.mutable_customer()->set_visitor_id("device-" + std::to_string(i));
+    views.Add(kTopics.interactions, 0, 1 + i, view);
+  }
+  ASSERT_TRUE(applier_->Apply(views.messages()).ok());
+  contents = RedisContents();
+  EXPECT_EQ(contents.count("cf:identity:visitor:v-42"), 0u);
+  EXPECT_EQ(contents.count("cf:identity:login:u-7"), 0u);
+  EXPECT_EQ(contents["cf:identity:visitor:device-19"], "alice");
+}
+
 TEST_F(ProfileTest, CommandsAndInteractionsOnDifferentTopicsBothApply) {
   Broker broker(producer_);
   v1::Customer master;

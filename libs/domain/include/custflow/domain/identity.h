@@ -34,6 +34,13 @@ std::string IdentityIndexKey(const Identity& identity);
 // The identities a customer's master data gives (contact phone, e-mail), normalized.
 std::vector<Identity> MasterDataIdentities(const v1::Customer& customer);
 
+// Every identity a reference carries (phone, e-mail, login id, visitor id), normalized.
+std::vector<Identity> ReferenceIdentities(const v1::CustomerRef& ref);
+
+// The identity index keys that lead to a profile: its master data identities and the
+// identities its events carried (Profile.identities), without repeats, sorted.
+std::vector<std::string> ProfileIdentityIndexKeys(const v1::Profile& profile);
+
 // 16 hex digits of a 64-bit hash of `text` that is the same in every process, machine and
 // release: for ids derived from content.
 std::string StableHashHex(std::string_view text);
