@@ -48,36 +48,53 @@ std::string FollowUpEventId(const v1::AddFollowUpRequest& request) {
 ProfileService::ProfileService(ProfileStore& store, kafka::Producer& producer, ProfileServiceOptions options)
     : store_(store), producer_(producer), options_(std::move(options)) {}
 
-grpc::Status ProfileService::GetProfile(grpc::ServerContext*, const v1::GetProfileRequest* request,
-                                        v1::GetProfileResponse* response) {
-  if (request->customer_id().empty()) {
+grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext* context,
+                                                     const v1::GetProfileRequest* request,
+                                                     v1::GetProfileResponse* response) {
+  // Redis answers within its command timeout, so reading inline does not hold the
+  // thread for long.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ReadProfile(*request, *response));
+  return reactor;
+}
+
+grpc::Status ProfileService::ReadProfile(const v1::GetProfileRequest& request,
+                                         v1::GetProfileResponse& response) {
+  if (request.customer_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer_id: is required");
   }
-  absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(request->customer_id());
+  absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(request.customer_id());
   if (!profile.ok()) return core::ToGrpcStatus(profile.status());
-  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + request->customer_id());
-  *response->mutable_profile() = std::move(**profile);
+  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + request.customer_id());
+  *response.mutable_profile() = std::move(**profile);
   return grpc::Status::OK;
 }
 
-grpc::Status ProfileService::BatchGetProfiles(grpc::ServerContext*,
-                                              const v1::BatchGetProfilesRequest* request,
-                                              v1::BatchGetProfilesResponse* response) {
-  if (request->customer_ids_size() > kMaxBatchGet) {
+grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(grpc::CallbackServerContext* context,
+                                                           const v1::BatchGetProfilesRequest* request,
+                                                           v1::BatchGetProfilesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ReadProfiles(*request, *response));
+  return reactor;
+}
+
+grpc::Status ProfileService::ReadProfiles(const v1::BatchGetProfilesRequest& request,
+                                          v1::BatchGetProfilesResponse& response) {
+  if (request.customer_ids_size() > kMaxBatchGet) {
     return Invalid("customer_ids: at most " + std::to_string(kMaxBatchGet) + " per call, got " +
-                   std::to_string(request->customer_ids_size()));
+                   std::to_string(request.customer_ids_size()));
   }
-  for (int i = 0; i < request->customer_ids_size(); ++i) {
-    if (request->customer_ids(i).empty()) return Invalid("customer_ids[" + std::to_string(i) + "]: is empty");
+  for (int i = 0; i < request.customer_ids_size(); ++i) {
+    if (request.customer_ids(i).empty()) return Invalid("customer_ids[" + std::to_string(i) + "]: is empty");
   }
-  std::vector<std::string> ids(request->customer_ids().begin(), request->customer_ids().end());
+  std::vector<std::string> ids(request.customer_ids().begin(), request.customer_ids().end());
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(ids);
   if (!profiles.ok()) return core::ToGrpcStatus(profiles.status());
   for (size_t i = 0; i < ids.size(); ++i) {
     if ((*profiles)[i]) {
-      *response->add_profiles() = std::move(*(*profiles)[i]);
+      *response.add_profiles() = std::move(*(*profiles)[i]);
     } else {
-      response->add_missing_ids(ids[i]);
+      response.add_missing_ids(ids[i]);
     }
   }
   return grpc::Status::OK;

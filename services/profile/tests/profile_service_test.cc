@@ -2,6 +2,7 @@
 // applier thread consumes what the in-memory producer delivered.
 #include "services/profile/profile_service.h"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +19,27 @@ namespace {
 
 using Record = kafka::InMemoryProducer::Record;
 
+// The service behind a real in-process gRPC server, called through a stub as clients do
+// (GetProfile and BatchGetProfiles use the callback API, which only a server can drive).
+class Served {
+ public:
+  explicit Served(ProfileService& service) {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service);
+    server_ = builder.BuildAndStart();
+    stub_ = v1::ProfileService::NewStub(server_->InProcessChannel({}));
+  }
+  ~Served() { server_->Shutdown(); }
+  Served(const Served&) = delete;
+  Served& operator=(const Served&) = delete;
+
+  v1::ProfileService::Stub& stub() { return *stub_; }
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::ProfileService::Stub> stub_;
+};
+
 class ProfileServiceTest : public ProfileTest {
  protected:
   ProfileServiceOptions Options(std::chrono::milliseconds apply_timeout = std::chrono::seconds(5)) {
@@ -27,12 +49,11 @@ class ProfileServiceTest : public ProfileTest {
             .apply_timeout = apply_timeout};
   }
 
-  grpc::Status Get(ProfileService& service, const std::string& customer_id,
-                   v1::GetProfileResponse& response) {
+  grpc::Status Get(Served& served, const std::string& customer_id, v1::GetProfileResponse& response) {
     v1::GetProfileRequest request;
     request.set_customer_id(customer_id);
-    grpc::ServerContext context;
-    return service.GetProfile(&context, &request, &response);
+    grpc::ClientContext context;
+    return served.stub().GetProfile(&context, request, &response);
   }
 
   grpc::Status Upsert(ProfileService& service, const v1::UpsertCustomerRequest& request,
@@ -52,16 +73,18 @@ v1::UpsertCustomerRequest UpsertRequest(std::string customer_id, std::string nam
 
 TEST_F(ProfileServiceTest, GetProfileAnswersInvalidArgumentForAnEmptyId) {
   ProfileService service(*store_, producer_, Options());
+  Served served(service);
   v1::GetProfileResponse response;
-  grpc::Status status = Get(service, "", response);
+  grpc::Status status = Get(served, "", response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("customer_id"), std::string::npos) << status.error_message();
 }
 
 TEST_F(ProfileServiceTest, GetProfileAnswersNotFoundForAnUnknownId) {
   ProfileService service(*store_, producer_, Options());
+  Served served(service);
   v1::GetProfileResponse response;
-  grpc::Status status = Get(service, "nobody", response);
+  grpc::Status status = Get(served, "nobody", response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_NE(status.error_message().find("nobody"), std::string::npos) << status.error_message();
 }
@@ -75,8 +98,10 @@ TEST_F(ProfileServiceTest, GetProfileReturnsTheAppliedProfile) {
   ASSERT_TRUE(applied.ok()) << applied;
 
   ProfileService service(*store_, producer_, Options());
+
+  Served served(service);
   v1::GetProfileResponse response;
-  grpc::Status status = Get(service, "alice", response);
+  grpc::Status status = Get(served, "alice", response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.profile().customer_id(), "alice");
   EXPECT_EQ(response.profile().version(), 2u);
@@ -88,6 +113,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
   ProfileService service(*store_, producer_, Options());
+  Served served(service);
 
   v1::UpsertCustomerRequest create = UpsertRequest("alice", "Alice Trading Co.", true);
   create.mutable_customer()->mutable_region()->set_city("深圳市");
@@ -113,7 +139,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile
   EXPECT_EQ(renamed.profile().customer().region().city(), "深圳市");
 
   v1::GetProfileResponse read;
-  status = Get(service, "alice", read);
+  status = Get(served, "alice", read);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(read.profile().DebugString(), renamed.profile().DebugString());
 }
@@ -209,11 +235,12 @@ TEST_F(ProfileServiceTest, BatchGetProfilesReturnsFoundProfilesInOrderAndNamesTh
   ApplyUpserts(*applier_,
                {{"c1", Customer("甲", "王芳", "广东省")}, {"c2", Customer("乙", "王芳", "广东省")}});
   ProfileService service(*store_, producer_, Options());
+  Served served(service);
   v1::BatchGetProfilesRequest request;
   for (const char* id : {"c2", "nobody", "c1"}) request.add_customer_ids(id);
   v1::BatchGetProfilesResponse response;
-  grpc::ServerContext context;
-  grpc::Status status = service.BatchGetProfiles(&context, &request, &response);
+  grpc::ClientContext context;
+  grpc::Status status = served.stub().BatchGetProfiles(&context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(Ids(response.profiles()), (std::vector<std::string>{"c2", "c1"}));
   EXPECT_EQ(std::vector<std::string>(response.missing_ids().begin(), response.missing_ids().end()),
@@ -221,8 +248,8 @@ TEST_F(ProfileServiceTest, BatchGetProfilesReturnsFoundProfilesInOrderAndNamesTh
 
   request.clear_customer_ids();
   for (int i = 0; i < 1001; ++i) request.add_customer_ids("c" + std::to_string(i));
-  grpc::ServerContext again;
-  status = service.BatchGetProfiles(&again, &request, &response);
+  grpc::ClientContext again;
+  status = served.stub().BatchGetProfiles(&again, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "customer_ids: at most 1000 per call, got 1001");
 }
@@ -389,6 +416,7 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
   ProfileService service(*store_, producer_, Options());
+  Served served(service);
   v1::Customer survivor = Customer("深圳华星科技有限公司", "王芳", "广东省");
   survivor.set_contact_phone("+8613800138000");
   v1::Customer merged = Customer("华星科技", "张伟", "广东省");
@@ -437,12 +465,12 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
   v1::GetProfileResponse read;
   for (int i = 0; i < 500 && read.profile().order_count() < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    ASSERT_TRUE(Get(service, "keep", read).ok());
+    ASSERT_TRUE(Get(served, "keep", read).ok());
   }
   EXPECT_EQ(read.profile().order_count(), 3u);
   EXPECT_EQ(read.profile().cumulative_amount().amount_minor(), 157'00);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(Get(service, "keep", read).ok());
+  ASSERT_TRUE(Get(served, "keep", read).ok());
   EXPECT_EQ(read.profile().order_count(), 3u);
   EXPECT_EQ(Stored("gone").order_count(), 1u);
 
