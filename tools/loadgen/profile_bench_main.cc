@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "tools/loadgen/latency_histogram.h"
 
@@ -176,6 +177,8 @@ int Run(const Options& options) {
 }  // namespace custflow::loadgen
 
 int main(int argc, char** argv) {
+  // As in the services (core::ServiceHost): no lock-order checks on gRPC's mutexes.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   custflow::loadgen::Options options;
   if (!custflow::loadgen::ParseOptions(argc, argv, options)) {
     std::fprintf(
