@@ -137,15 +137,11 @@ absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std
 }
 
 ProfileApplier::Parsed ProfileApplier::Parse(std::span<const kafka::Message> messages) const {
-  Parsed parsed;
-  parsed.messages = messages;
-  parsed.topic = std::string(messages.front().topic);
-  parsed.partition = messages.front().partition;
-  const bool commands = parsed.topic == topics_.commands;
-  std::vector<Change>& changes = parsed.changes;
-  std::vector<std::string>& ids = parsed.ids;
-  std::map<std::string, size_t>& index = parsed.index;
-  std::vector<const kafka::Message*>& unreadable = parsed.unreadable;
+  Parsed result;
+  result.messages = messages;
+  result.topic = std::string(messages.front().topic);
+  result.partition = messages.front().partition;
+  const bool commands = result.topic == topics_.commands;
   for (const kafka::Message& message : messages) {
     Change change{message.offset, std::string(message.key), {}};
     bool parsed = false;
@@ -163,13 +159,14 @@ ProfileApplier::Parsed ProfileApplier::Parse(std::span<const kafka::Message> mes
       change.body = std::move(event);
     }
     if (!parsed) {
-      unreadable.push_back(&message);
+      result.unreadable.push_back(&message);
       continue;
     }
-    if (index.emplace(change.customer_id, ids.size()).second) ids.push_back(change.customer_id);
-    changes.push_back(std::move(change));
+    if (result.index.emplace(change.customer_id, result.ids.size()).second)
+      result.ids.push_back(change.customer_id);
+    result.changes.push_back(std::move(change));
   }
-  return parsed;
+  return result;
 }
 
 absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) {

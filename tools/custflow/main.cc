@@ -9,17 +9,29 @@
 //       deploy/templates/customer_import_template.csv (docs/IMPORT.md); UTF-8 with or
 //       without BOM, or GBK. Prints the report; exits 0 when every row was accepted, 2 when
 //       some rows were rejected, 1 when the import failed.
+//   custflow search [--owner X] [--department X] [--team X] [--province X] [--city X]
+//                   [--district X] [--industry X] [--source X] [--type potential|closed|lost]
+//                   [--stage X] [--tag X] [--text X] [--limit N]
+//       Customers matching every option, in id order (at most --limit, default 50).
+//   custflow follow-up CUSTOMER_ID --content TEXT [--feedback TEXT] [--next-step TEXT]
+//                      [--stage STAGE] [--agent NAME]
+//   custflow duplicates [--rule phone|name|both] [--owner X]
+//   custflow merge SURVIVOR_ID MERGED_ID
+//   custflow quality [--owner X] [--department X]
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS and
 // CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them to .local/stack.env).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -106,12 +118,20 @@ int Distribution(int argc, char** argv) {
   return 0;
 }
 
+std::unique_ptr<v1::ProfileService::Stub> ProfileStub() {
+  return v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
+}
+
+void SetDeadline(grpc::ClientContext& context, int seconds) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+}
+
 int Profile(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: custflow profile CUSTOMER_ID\n");
     return 2;
   }
-  auto profiles = v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
+  auto profiles = ProfileStub();
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   v1::GetProfileRequest request;
@@ -125,6 +145,196 @@ int Profile(int argc, char** argv) {
   print.add_whitespace = true;
   (void)google::protobuf::util::MessageToJsonString(response.profile(), &json, print);
   std::printf("%s", json.c_str());
+  return 0;
+}
+
+const char* TypeWord(v1::CustomerType type) {
+  switch (type) {
+    case v1::CUSTOMER_TYPE_POTENTIAL:
+      return "potential";
+    case v1::CUSTOMER_TYPE_CLOSED:
+      return "closed";
+    case v1::CUSTOMER_TYPE_LOST:
+      return "lost";
+    default:
+      return "-";
+  }
+}
+
+int Search(int argc, char** argv) {
+  std::map<std::string, std::string> options = Options(argc, argv, 2);
+  v1::SearchCustomersRequest request;
+  v1::CustomerFilter& filter = *request.mutable_filter();
+  const std::map<std::string, std::string*> text_options = {
+      {"--owner", filter.mutable_owner()},
+      {"--department", filter.mutable_department()},
+      {"--team", filter.mutable_team()},
+      {"--province", filter.mutable_region()->mutable_province()},
+      {"--city", filter.mutable_region()->mutable_city()},
+      {"--district", filter.mutable_region()->mutable_district()},
+      {"--industry", filter.mutable_industry()},
+      {"--source", filter.mutable_source()},
+      {"--stage", filter.mutable_follow_up_stage()},
+      {"--tag", filter.mutable_tag()},
+      {"--text", filter.mutable_text()}};
+  size_t limit = 50;
+  for (const auto& [name, value] : options) {
+    if (auto it = text_options.find(name); it != text_options.end()) {
+      *it->second = value;
+    } else if (name == "--type") {
+      const std::map<std::string, v1::CustomerType> types = {{"potential", v1::CUSTOMER_TYPE_POTENTIAL},
+                                                             {"closed", v1::CUSTOMER_TYPE_CLOSED},
+                                                             {"lost", v1::CUSTOMER_TYPE_LOST}};
+      auto type = types.find(value);
+      if (type == types.end()) {
+        std::fprintf(stderr, "custflow search: --type is potential, closed or lost, not '%s'\n",
+                     value.c_str());
+        return 2;
+      }
+      filter.set_type(type->second);
+    } else if (name == "--limit") {
+      limit = std::strtoul(value.c_str(), nullptr, 10);
+    } else {
+      std::fprintf(stderr, "custflow search: unknown option %s\n", name.c_str());
+      return 2;
+    }
+  }
+  auto profiles = ProfileStub();
+  std::printf("%-20s %-30s %-10s %-10s %-12s %s\n", "customer", "name", "owner", "type", "province", "city");
+  size_t shown = 0;
+  do {
+    request.set_page_size(static_cast<int>(std::min<size_t>(limit - shown, 500)));
+    grpc::ClientContext context;
+    SetDeadline(context, 30);
+    v1::SearchCustomersResponse page;
+    if (grpc::Status status = profiles->SearchCustomers(&context, request, &page); !status.ok()) {
+      return Fail("search", status);
+    }
+    for (const v1::Profile& profile : page.profiles()) {
+      const v1::Customer& c = profile.customer();
+      std::printf("%-20s %-30s %-10s %-10s %-12s %s\n", profile.customer_id().c_str(), c.name().c_str(),
+                  c.owner().c_str(), TypeWord(c.type()), c.region().province().c_str(),
+                  c.region().city().c_str());
+      ++shown;
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && shown < limit);
+  std::printf("(%zu shown%s)\n", shown, request.page_token().empty() ? "" : "; more match");
+  return 0;
+}
+
+int FollowUp(int argc, char** argv) {
+  if (argc < 3 || argv[2][0] == '-') {
+    std::fprintf(stderr,
+                 "usage: custflow follow-up CUSTOMER_ID --content TEXT [--feedback TEXT] "
+                 "[--next-step TEXT] [--stage STAGE] [--agent NAME]\n");
+    return 2;
+  }
+  std::map<std::string, std::string> options = Options(argc, argv, 3);
+  v1::AddFollowUpRequest request;
+  request.set_customer_id(argv[2]);
+  request.set_agent(options["--agent"]);
+  request.mutable_follow_up()->set_content(options["--content"]);
+  request.mutable_follow_up()->set_customer_feedback(options["--feedback"]);
+  request.mutable_follow_up()->set_next_step(options["--next-step"]);
+  request.mutable_follow_up()->set_stage(options["--stage"]);
+  request.set_wait_applied(true);
+  grpc::ClientContext context;
+  SetDeadline(context, 30);
+  v1::AddFollowUpResponse response;
+  if (grpc::Status status = ProfileStub()->AddFollowUp(&context, request, &response); !status.ok()) {
+    return Fail("follow-up", status);
+  }
+  std::printf("logged %s; %s now has %llu follow-ups, stage '%s'\n", response.event_id().c_str(), argv[2],
+              static_cast<unsigned long long>(response.profile().follow_up_count()),
+              response.profile().customer().follow_up_stage().c_str());
+  return 0;
+}
+
+int Duplicates(int argc, char** argv) {
+  std::map<std::string, std::string> options = Options(argc, argv, 2);
+  v1::FindDuplicatesRequest request;
+  const std::map<std::string, v1::DuplicateRule> rules = {{"phone", v1::DUPLICATE_RULE_PHONE},
+                                                          {"name", v1::DUPLICATE_RULE_NAME},
+                                                          {"both", v1::DUPLICATE_RULE_PHONE_AND_NAME}};
+  if (options.contains("--rule")) {
+    auto rule = rules.find(options["--rule"]);
+    if (rule == rules.end()) {
+      std::fprintf(stderr, "custflow duplicates: --rule is phone, name or both\n");
+      return 2;
+    }
+    request.set_rule(rule->second);
+  }
+  request.set_owner(options["--owner"]);
+  grpc::ClientContext context;
+  SetDeadline(context, 120);
+  v1::FindDuplicatesResponse response;
+  if (grpc::Status status = ProfileStub()->FindDuplicates(&context, request, &response); !status.ok()) {
+    return Fail("duplicates", status);
+  }
+  for (const v1::DuplicateGroup& group : response.groups()) {
+    std::printf("%s %s\n", v1::DuplicateRule_Name(group.rule()).c_str(), group.key().c_str());
+    for (const std::string& evidence : group.evidence()) std::printf("  %s\n", evidence.c_str());
+  }
+  std::printf("%d groups among %llu customers\n", response.groups_size(),
+              static_cast<unsigned long long>(response.customers_examined()));
+  return 0;
+}
+
+int Merge(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: custflow merge SURVIVOR_ID MERGED_ID\n");
+    return 2;
+  }
+  v1::MergeCustomersRequest request;
+  request.set_survivor_id(argv[2]);
+  request.set_merged_id(argv[3]);
+  request.set_wait_applied(true);
+  grpc::ClientContext context;
+  SetDeadline(context, 30);
+  v1::MergeCustomersResponse response;
+  if (grpc::Status status = ProfileStub()->MergeCustomers(&context, request, &response); !status.ok()) {
+    return Fail("merge", status);
+  }
+  const v1::Profile& survivor = response.survivor();
+  std::printf("merged %s into %s: %llu interactions, %llu orders, %llu follow-ups\n", argv[3], argv[2],
+              static_cast<unsigned long long>(std::accumulate(
+                  survivor.interaction_counts().begin(), survivor.interaction_counts().end(), uint64_t{0},
+                  [](uint64_t sum, const auto& entry) { return sum + entry.second; })),
+              static_cast<unsigned long long>(survivor.order_count()),
+              static_cast<unsigned long long>(survivor.follow_up_count()));
+  return 0;
+}
+
+int Quality(int argc, char** argv) {
+  std::map<std::string, std::string> options = Options(argc, argv, 2);
+  v1::QualityReportRequest request;
+  request.set_owner(options["--owner"]);
+  request.set_department(options["--department"]);
+  grpc::ClientContext context;
+  SetDeadline(context, 120);
+  v1::QualityReportResponse report;
+  if (grpc::Status status = ProfileStub()->QualityReport(&context, request, &report); !status.ok()) {
+    return Fail("quality", status);
+  }
+  std::printf("%llu customers; %.1f %% complete (target %.0f %%); %llu customers in %llu duplicate groups\n",
+              static_cast<unsigned long long>(report.customers()), report.complete_percent(),
+              report.target_percent(), static_cast<unsigned long long>(report.duplicate_customers()),
+              static_cast<unsigned long long>(report.duplicate_groups()));
+  for (const v1::FieldCompleteness& field : report.fields()) {
+    std::printf("  %-16s %8llu filled  %6.1f %%\n", field.field().c_str(),
+                static_cast<unsigned long long>(field.filled()), field.rate_percent());
+  }
+  for (const v1::OwnerMissing& owner : report.missing_by_owner()) {
+    std::printf("%s: %d incomplete\n", owner.owner().empty() ? "(no owner)" : owner.owner().c_str(),
+                owner.records_size());
+    for (const v1::MissingRecord& record : owner.records()) {
+      std::string fields;
+      for (const std::string& field : record.missing_fields()) fields += (fields.empty() ? "" : ", ") + field;
+      std::printf("  %-20s %-30s missing %s\n", record.customer_id().c_str(), record.name().c_str(),
+                  fields.c_str());
+    }
+  }
   return 0;
 }
 
@@ -270,7 +480,7 @@ int Demo(int argc, char** argv) {
   sample::SampleData data = sample::GenerateSample(run, seed, customers, events);
 
   auto ingest = v1::IngestService::NewStub(Connect("CUSTFLOW_INGEST_ADDRESS", "127.0.0.1:17051"));
-  auto profiles = v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
+  auto profiles = ProfileStub();
   auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
 
   v1::DistributionResponse before;
@@ -367,12 +577,28 @@ int main(int argc, char** argv) {
   if (command == "distribution") return custflow::tools::Distribution(argc, argv);
   if (command == "profile") return custflow::tools::Profile(argc, argv);
   if (command == "import") return custflow::tools::Import(argc, argv);
+  if (command == "search") return custflow::tools::Search(argc, argv);
+  if (command == "follow-up") return custflow::tools::FollowUp(argc, argv);
+  if (command == "duplicates") return custflow::tools::Duplicates(argc, argv);
+  if (command == "merge") return custflow::tools::Merge(argc, argv);
+  if (command == "quality") return custflow::tools::Quality(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
       "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
       "type|stage]\n"
       "       custflow profile CUSTOMER_ID\n"
-      "       custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n");
+      "       custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n"
+      "       custflow search [--owner X] [--department X] [--team X] [--province X] [--city X] [--district "
+      "X]\n"
+      "                       [--industry X] [--source X] [--type potential|closed|lost] [--stage X] [--tag "
+      "X]\n"
+      "                       [--text X] [--limit N]\n"
+      "       custflow follow-up CUSTOMER_ID --content TEXT [--feedback TEXT] [--next-step TEXT] [--stage "
+      "S]\n"
+      "                          [--agent NAME]\n"
+      "       custflow duplicates [--rule phone|name|both] [--owner X]\n"
+      "       custflow merge SURVIVOR_ID MERGED_ID\n"
+      "       custflow quality [--owner X] [--department X]\n");
   return 2;
 }

@@ -254,6 +254,9 @@ TEST_F(ProfileServiceTest, BatchGetProfilesReturnsFoundProfilesInOrderAndNamesTh
   EXPECT_EQ(status.error_message(), "customer_ids: at most 1000 per call, got 1001");
 }
 
+// "c00" .. "c39".
+std::string SearchId(int i) { return (i < 10 ? "c0" : "c") + std::to_string(i); }
+
 class SearchTest : public ProfileServiceTest {
  protected:
   // 40 customers c00..c39: owners alternate 王芳 / 张伟, every fourth is in 北京市, the
@@ -262,9 +265,8 @@ class SearchTest : public ProfileServiceTest {
     ProfileServiceTest::SetUp();
     std::vector<std::pair<std::string, v1::Customer>> customers;
     for (int i = 0; i < 40; ++i) {
-      char id[8];
-      std::snprintf(id, sizeof id, "c%02d", i);
-      customers.emplace_back(id, Customer(std::string("客户") + (id + 1), i % 2 == 0 ? "王芳" : "张伟",
+      std::string id = SearchId(i);
+      customers.emplace_back(id, Customer("客户" + id.substr(1), i % 2 == 0 ? "王芳" : "张伟",
                                           i % 4 == 0 ? "北京市" : "广东省"));
     }
     Broker broker(producer_);
@@ -312,11 +314,7 @@ TEST_F(SearchTest, PagesThroughEveryMatchOnceWithTheToken) {
     ++pages;
   } while (!token.empty() && pages < 100);
   ASSERT_EQ(seen.size(), 20u);
-  for (size_t i = 0; i < seen.size(); ++i) {
-    char id[8];
-    std::snprintf(id, sizeof id, "c%02zu", 2 * i + 1);
-    EXPECT_EQ(seen[i], id);
-  }
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], SearchId(static_cast<int>(2 * i + 1)));
 }
 
 TEST_F(SearchTest, FindsTextInTheNameAndFollowsChangesOfIndexedFields) {
