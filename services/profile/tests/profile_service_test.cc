@@ -109,6 +109,29 @@ TEST_F(ProfileServiceTest, GetProfileReturnsTheAppliedProfile) {
   EXPECT_EQ(response.profile().DebugString(), Stored("alice").DebugString());
 }
 
+TEST_F(ProfileServiceTest, ReadsAnswerUnavailableQuicklyWhileRedisIsDown) {
+  ProfileService service(*store_, producer_, Options());
+  Served served(service);
+  server_->Stop();
+  const auto start = std::chrono::steady_clock::now();
+  v1::GetProfileResponse one;
+  grpc::Status status = Get(served, "alice", one);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  v1::BatchGetProfilesRequest request;
+  request.add_customer_ids("alice");
+  v1::BatchGetProfilesResponse many;
+  grpc::ClientContext context;
+  status = served.stub().BatchGetProfiles(&context, request, &many);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  v1::SearchCustomersRequest search;
+  v1::SearchCustomersResponse found;
+  grpc::ClientContext search_context;
+  status = served.stub().SearchCustomers(&search_context, search, &found);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  // The fixture's Redis timeouts are 300 ms: three failed reads stay well within 4 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
 TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
