@@ -5,6 +5,7 @@
 #include "custflow/clickhouse/row_binary_writer.h"
 #include "custflow/clickhouse/sql.h"
 #include "custflow/core/log.h"
+#include "custflow/domain/customer_type.h"
 #include "custflow/domain/profile_fold.h"
 #include "custflow/v1/customer.pb.h"
 #include "custflow/v1/interaction.pb.h"
@@ -50,19 +51,6 @@ uint32_t Seconds(const google::protobuf::Timestamp& at) {
   return at.seconds() > 0xFFFFFFFFll ? 0xFFFFFFFFu : static_cast<uint32_t>(at.seconds());
 }
 
-std::string TypeName(v1::CustomerType type) {
-  switch (type) {
-    case v1::CUSTOMER_TYPE_POTENTIAL:
-      return "potential";
-    case v1::CUSTOMER_TYPE_CLOSED:
-      return "closed";
-    case v1::CUSTOMER_TYPE_LOST:
-      return "lost";
-    default:
-      return "";
-  }
-}
-
 bool AppendInteraction(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
   v1::Interaction event;
   if (!event.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()))) return false;
@@ -94,7 +82,7 @@ bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& mess
   rows.WriteUInt64(profile.version());
   rows.WriteDateTime(Seconds(profile.updated_at()));
   rows.WriteString(customer.name());
-  rows.WriteString(TypeName(customer.type()));
+  rows.WriteString(domain::CustomerTypeWord(customer.type()));
   rows.WriteString(customer.owner());
   rows.WriteString(customer.department());
   rows.WriteString(customer.team());

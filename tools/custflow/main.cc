@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "custflow/domain/csv_reader.h"
+#include "custflow/domain/customer_type.h"
 #include "custflow/sample/sample_generator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
@@ -148,19 +149,6 @@ int Profile(int argc, char** argv) {
   return 0;
 }
 
-const char* TypeWord(v1::CustomerType type) {
-  switch (type) {
-    case v1::CUSTOMER_TYPE_POTENTIAL:
-      return "potential";
-    case v1::CUSTOMER_TYPE_CLOSED:
-      return "closed";
-    case v1::CUSTOMER_TYPE_LOST:
-      return "lost";
-    default:
-      return "-";
-  }
-}
-
 int Search(int argc, char** argv) {
   std::map<std::string, std::string> options = Options(argc, argv, 2);
   v1::SearchCustomersRequest request;
@@ -182,16 +170,13 @@ int Search(int argc, char** argv) {
     if (auto it = text_options.find(name); it != text_options.end()) {
       *it->second = value;
     } else if (name == "--type") {
-      const std::map<std::string, v1::CustomerType> types = {{"potential", v1::CUSTOMER_TYPE_POTENTIAL},
-                                                             {"closed", v1::CUSTOMER_TYPE_CLOSED},
-                                                             {"lost", v1::CUSTOMER_TYPE_LOST}};
-      auto type = types.find(value);
-      if (type == types.end()) {
+      std::optional<v1::CustomerType> type = domain::CustomerTypeFromWord(value);
+      if (!type) {
         std::fprintf(stderr, "custflow search: --type is potential, closed or lost, not '%s'\n",
                      value.c_str());
         return 2;
       }
-      filter.set_type(type->second);
+      filter.set_type(*type);
     } else if (name == "--limit") {
       limit = std::strtoul(value.c_str(), nullptr, 10);
     } else {
@@ -213,8 +198,8 @@ int Search(int argc, char** argv) {
     for (const v1::Profile& profile : page.profiles()) {
       const v1::Customer& c = profile.customer();
       std::printf("%-20s %-30s %-10s %-10s %-12s %s\n", profile.customer_id().c_str(), c.name().c_str(),
-                  c.owner().c_str(), TypeWord(c.type()), c.region().province().c_str(),
-                  c.region().city().c_str());
+                  c.owner().c_str(), std::string(domain::CustomerTypeWord(c.type())).c_str(),
+                  c.region().province().c_str(), c.region().city().c_str());
       ++shown;
     }
     request.set_page_token(page.next_page_token());
