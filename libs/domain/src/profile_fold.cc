@@ -75,6 +75,18 @@ bool Responds(v1::InteractionType type) {
   }
 }
 
+constexpr int kRecentFollowUps = 10;
+
+// Oldest first, the last kRecentFollowUps kept.
+void KeepRecentFollowUps(v1::Profile& profile) {
+  auto* records = profile.mutable_recent_follow_ups();
+  std::stable_sort(records->begin(), records->end(),
+                   [](const v1::FollowUpRecord& a, const v1::FollowUpRecord& b) {
+                     return Later(b.occurred_at(), a.occurred_at());
+                   });
+  if (records->size() > kRecentFollowUps) records->DeleteSubrange(0, records->size() - kRecentFollowUps);
+}
+
 constexpr int kRememberedIdentities = 20;
 
 // Keeps the identities the event names, newest last, so the index points them here.
@@ -120,13 +132,20 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
     case v1::INTERACTION_TYPE_ORDER_REFUNDED:
       AddAmount(profile, event.amount(), -1);
       break;
-    case v1::INTERACTION_TYPE_FOLLOW_UP:
+    case v1::INTERACTION_TYPE_FOLLOW_UP: {
       profile.set_follow_up_count(profile.follow_up_count() + 1);
       KeepLatest(profile.mutable_last_follow_up_at(), at);
+      v1::FollowUpRecord& record = *profile.add_recent_follow_ups();
+      *record.mutable_occurred_at() = at;
+      record.set_agent(event.agent());
+      *record.mutable_detail() = event.follow_up();
+      record.set_event_id(event.event_id());
+      KeepRecentFollowUps(profile);
       if (event.has_follow_up() && !event.follow_up().stage().empty()) {
         profile.mutable_customer()->set_follow_up_stage(event.follow_up().stage());
       }
       break;
+    }
     case v1::INTERACTION_TYPE_QUOTE_SENT:
       profile.set_quotes_sent(profile.quotes_sent() + 1);
       break;
@@ -267,6 +286,8 @@ void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged) {
   survivor.set_quotes_accepted(survivor.quotes_accepted() + merged.quotes_accepted());
   survivor.set_quotes_rejected(survivor.quotes_rejected() + merged.quotes_rejected());
   survivor.mutable_recent_quote_rejections()->MergeFrom(merged.recent_quote_rejections());
+  survivor.mutable_recent_follow_ups()->MergeFrom(merged.recent_follow_ups());
+  KeepRecentFollowUps(survivor);
   KeepRecentRejections(survivor);
   survivor.add_merged_ids(merged.customer_id());
   survivor.mutable_merged_ids()->MergeFrom(merged.merged_ids());

@@ -233,5 +233,21 @@ TEST(ProfileFold, RemembersTheIdentitiesEventsCarryAtMostTwenty) {
   EXPECT_EQ(ProfileIdentityIndexKeys(profile).size(), 20u);
 }
 
+TEST(ProfileFold, KeepsTheLastTenFollowUpsOldestFirst) {
+  v1::Profile profile = NewProfile();
+  for (int64_t at = 112; at >= 100; --at) {
+    v1::Interaction follow_up = Event(v1::INTERACTION_TYPE_FOLLOW_UP, at);
+    follow_up.set_agent("王芳");
+    follow_up.mutable_follow_up()->set_content("回访 " + std::to_string(at));
+    ApplyInteraction(profile, follow_up);
+  }
+  EXPECT_EQ(profile.follow_up_count(), 13u);
+  ASSERT_EQ(profile.recent_follow_ups_size(), 10);
+  EXPECT_EQ(profile.recent_follow_ups(0).occurred_at().seconds(), 103);
+  EXPECT_EQ(profile.recent_follow_ups(9).detail().content(), "回访 112");
+  EXPECT_EQ(profile.recent_follow_ups(9).agent(), "王芳");
+  EXPECT_EQ(profile.recent_follow_ups(9).event_id(), "e112");
+}
+
 }  // namespace
 }  // namespace custflow::domain

@@ -399,6 +399,9 @@ TEST_F(ProfileServiceTest, AddFollowUpCountsOnceForTheCustomerAndMovesTheStage) 
   EXPECT_EQ(response.profile().follow_up_count(), 1u);
   EXPECT_EQ(response.profile().last_follow_up_at().seconds(), kT0);
   EXPECT_EQ(response.profile().customer().follow_up_stage(), "需求确认");
+  ASSERT_EQ(response.profile().recent_follow_ups_size(), 1);
+  EXPECT_EQ(response.profile().recent_follow_ups(0).detail().customer_feedback(), "需要报价");
+  EXPECT_EQ(response.profile().recent_follow_ups(0).agent(), "王芳");
 
   // The same request again (a client retry) logs nothing more.
   v1::AddFollowUpResponse retried;
