@@ -504,5 +504,52 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
   EXPECT_EQ(status.error_message(), "gone was merged into keep already");
 }
 
+TEST_F(ProfileServiceTest, AChainOfMergesLeadsEverythingToTheLastSurvivor) {
+  Broker broker(producer_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
+  ProfileService service(*store_, producer_, Options());
+  ApplyUpserts(*applier_, {{"a", Customer("甲", "王芳", "广东省")},
+                           {"b", Customer("乙", "王芳", "广东省")},
+                           {"c", Customer("丙", "王芳", "广东省")}});
+  Batch history;
+  history.Add(kTopics.interactions, kHandPartition, 0, Order("a", kT0, 1'00))
+      .Add(kTopics.interactions, kHandPartition, 1, Order("b", kT0 + 1, 10'00))
+      .Add(kTopics.interactions, kHandPartition, 2, Order("c", kT0 + 2, 100'00));
+  ASSERT_TRUE(applier_->Apply(history.messages()).ok());
+
+  auto merge = [&](const char* survivor, const char* merged) {
+    v1::MergeCustomersRequest request;
+    request.set_survivor_id(survivor);
+    request.set_merged_id(merged);
+    request.set_wait_applied(true);
+    v1::MergeCustomersResponse response;
+    grpc::ServerContext context;
+    grpc::Status status = service.MergeCustomers(&context, &request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.survivor();
+  };
+  merge("b", "a");
+  v1::Profile c = merge("c", "b");
+  EXPECT_EQ(c.order_count(), 3u);
+  EXPECT_EQ(c.cumulative_amount().amount_minor(), 111'00);
+  std::vector<std::string> merged_ids(c.merged_ids().begin(), c.merged_ids().end());
+  std::sort(merged_ids.begin(), merged_ids.end());
+  EXPECT_EQ(merged_ids, (std::vector<std::string>{"a", "b"}));
+
+  // A late event for the first merged id goes a -> b -> c and counts once.
+  Batch late;
+  late.Add(kTopics.interactions, kHandPartition, 3, Order("a", kT0 + 10, 1000'00));
+  ASSERT_TRUE(applier_->Apply(late.messages()).ok());
+  v1::Profile last;
+  for (int i = 0; i < 500 && last.order_count() < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    last = Stored("c");
+  }
+  EXPECT_EQ(last.order_count(), 4u);
+  EXPECT_EQ(last.cumulative_amount().amount_minor(), 1111'00);
+  EXPECT_EQ(Stored("a").order_count(), 1u);
+  EXPECT_EQ(Stored("b").order_count(), 2u);  // its own and a's, as absorbed before b was merged
+}
+
 }  // namespace
 }  // namespace custflow::profile::test
