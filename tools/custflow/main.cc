@@ -34,6 +34,7 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -71,6 +72,27 @@ int Fail(const std::string& what, const grpc::Status& status) {
   return 1;
 }
 
+// `text` padded with spaces to `width` terminal columns: CJK characters take two columns,
+// so printf's byte-counted widths would misalign Chinese names.
+std::string Column(std::string_view text, size_t width) {
+  size_t columns = 0;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    uint32_t code = lead < 0x80 ? lead : lead & (0xFF >> (length + 1));
+    for (size_t k = 1; k < length && i + k < text.size(); ++k) code = (code << 6) | (text[i + k] & 0x3F);
+    bool wide = (code >= 0x1100 && code <= 0x115F) || (code >= 0x2E80 && code <= 0xA4CF) ||
+                (code >= 0xAC00 && code <= 0xD7A3) || (code >= 0xF900 && code <= 0xFAFF) ||
+                (code >= 0xFE30 && code <= 0xFE4F) || (code >= 0xFF00 && code <= 0xFF60) ||
+                (code >= 0xFFE0 && code <= 0xFFE6);
+    columns += wide ? 2 : 1;
+    i += length;
+  }
+  std::string padded(text);
+  if (columns < width) padded.append(width - columns, ' ');
+  return padded;
+}
+
 bool ParseDimension(const std::string& name, v1::Dimension& out) {
   static const std::map<std::string, v1::Dimension> dimensions = {
       {"province", v1::DIMENSION_PROVINCE},  {"city", v1::DIMENSION_CITY},
@@ -96,7 +118,7 @@ grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimens
 void PrintDistribution(const v1::DistributionResponse& distribution) {
   std::printf("%-16s %10s %13s\n", "value", "customers", "interactions");
   for (const v1::DistributionRow& row : distribution.rows()) {
-    std::printf("%-16s %10llu %13llu\n", row.value().empty() ? "(none)" : row.value().c_str(),
+    std::printf("%s %10llu %13llu\n", Column(row.value().empty() ? "(none)" : row.value(), 16).c_str(),
                 static_cast<unsigned long long>(row.customers()),
                 static_cast<unsigned long long>(row.interactions()));
   }
@@ -197,9 +219,10 @@ int Search(int argc, char** argv) {
     }
     for (const v1::Profile& profile : page.profiles()) {
       const v1::Customer& c = profile.customer();
-      std::printf("%-20s %-30s %-10s %-10s %-12s %s\n", profile.customer_id().c_str(), c.name().c_str(),
-                  c.owner().c_str(), std::string(domain::CustomerTypeWord(c.type())).c_str(),
-                  c.region().province().c_str(), c.region().city().c_str());
+      std::printf("%s %s %s %s %s %s\n", Column(profile.customer_id(), 20).c_str(),
+                  Column(c.name(), 30).c_str(), Column(c.owner(), 10).c_str(),
+                  Column(domain::CustomerTypeWord(c.type()), 10).c_str(),
+                  Column(c.region().province(), 12).c_str(), c.region().city().c_str());
       ++shown;
     }
     request.set_page_token(page.next_page_token());
@@ -316,8 +339,8 @@ int Quality(int argc, char** argv) {
     for (const v1::MissingRecord& record : owner.records()) {
       std::string fields;
       for (const std::string& field : record.missing_fields()) fields += (fields.empty() ? "" : ", ") + field;
-      std::printf("  %-20s %-30s missing %s\n", record.customer_id().c_str(), record.name().c_str(),
-                  fields.c_str());
+      std::printf("  %s %s missing %s\n", Column(record.customer_id(), 20).c_str(),
+                  Column(record.name(), 30).c_str(), fields.c_str());
     }
   }
   return 0;
@@ -538,7 +561,7 @@ int Demo(int argc, char** argv) {
     uint64_t got_customers = now[province].first - base[province].first;
     uint64_t got_events = now[province].second - base[province].second;
     bool ok = got_customers == counts.first && got_events == counts.second;
-    std::printf("%-12s %9llu %9llu %13llu %13llu %s\n", province.c_str(),
+    std::printf("%s %9llu %9llu %13llu %13llu %s\n", Column(province, 12).c_str(),
                 static_cast<unsigned long long>(got_customers), static_cast<unsigned long long>(counts.first),
                 static_cast<unsigned long long>(got_events), static_cast<unsigned long long>(counts.second),
                 ok ? "ok" : "MISMATCH");
