@@ -29,8 +29,9 @@ struct IngestPipeline::Batch {
   Done done;
 };
 
-IngestPipeline::IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, IdentityResolver& identities,
-                               core::MetricsRegistry& metrics, PipelineOptions options)
+IngestPipeline::IngestPipeline(kafka::Producer& producer, dedupe::DedupeStore& dedupe,
+                               IdentityResolver& identities, core::MetricsRegistry& metrics,
+                               PipelineOptions options)
     : producer_(producer),
       dedupe_(dedupe),
       identities_(identities),
@@ -190,7 +191,7 @@ void IngestPipeline::Publish(const std::vector<std::shared_ptr<Batch>>& batches)
   };
   absl::StatusOr<std::vector<std::string>> customer_ids = identities_.Resolve(refs);
   if (!customer_ids.ok()) return unavailable(customer_ids.status(), "identity index unavailable");
-  absl::StatusOr<std::vector<DedupeStore::Claim>> claims =
+  absl::StatusOr<std::vector<dedupe::DedupeStore::Claim>> claims =
       dedupe_.ClaimIds(event_ids, options_.claim_timeout);
   if (!claims.ok()) return unavailable(claims.status(), "dedupe store unavailable");
 
@@ -201,9 +202,9 @@ void IngestPipeline::Publish(const std::vector<std::shared_ptr<Batch>>& batches)
     size_t i = valid[j].index;
     v1::Interaction& event = batch.events[i];
     v1::EventResult& result = batch.results[i];
-    const DedupeStore::Claim& claim = (*claims)[j];
-    if (claim.state != DedupeStore::ClaimState::kClaimed) {
-      if (claim.state == DedupeStore::ClaimState::kDuplicate) {
+    const dedupe::DedupeStore::Claim& claim = (*claims)[j];
+    if (claim.state != dedupe::DedupeStore::ClaimState::kClaimed) {
+      if (claim.state == dedupe::DedupeStore::ClaimState::kDuplicate) {
         result.set_customer_id(claim.customer_id);
         result.set_duplicate(true);
         duplicates_.Increment();

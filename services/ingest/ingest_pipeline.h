@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "custflow/core/metrics.h"
+#include "custflow/dedupe/dedupe_store.h"
 #include "custflow/kafka/producer.h"
 #include "custflow/v1/ingest.pb.h"
-#include "services/ingest/dedupe_store.h"
 #include "services/ingest/event_submitter.h"
 #include "services/ingest/event_validation.h"
 #include "services/ingest/identity_resolver.h"
@@ -39,7 +39,7 @@ struct PipelineOptions {
 
 class IngestPipeline final : public EventSubmitter {
  public:
-  IngestPipeline(kafka::Producer& producer, DedupeStore& dedupe, IdentityResolver& identities,
+  IngestPipeline(kafka::Producer& producer, dedupe::DedupeStore& dedupe, IdentityResolver& identities,
                  core::MetricsRegistry& metrics, PipelineOptions options);
   // Publishes what was submitted, writes the dedupe confirmations still queued, then
   // stops. Deliveries still pending must have been flushed before.
@@ -68,7 +68,7 @@ class IngestPipeline final : public EventSubmitter {
   void RunDedupeWriter();
 
   kafka::Producer& producer_;
-  DedupeStore& dedupe_;
+  dedupe::DedupeStore& dedupe_;
   IdentityResolver& identities_;
   PipelineOptions options_;
   std::atomic<size_t> in_flight_{0};

@@ -3,10 +3,10 @@
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
+#include "custflow/dedupe/dedupe_store.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
 #include "custflow/runtime/runtime.h"
-#include "services/ingest/dedupe_store.h"
 #include "services/ingest/http_ingest.h"
 #include "services/ingest/identity_resolver.h"
 #include "services/ingest/ingest_pipeline.h"
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     core::LogError("cannot create Kafka producer", {{"error", producer.status().ToString()}});
     return 1;
   }
-  ingest::RedisDedupeStore dedupe(**redis);
+  dedupe::RedisDedupeStore dedupe(**redis);
   ingest::RedisIdentityResolver identities(**redis);
   ingest::IngestPipeline pipeline(**producer, dedupe, identities, host.metrics(), options);
   ingest::IngestService service(pipeline, service_options);

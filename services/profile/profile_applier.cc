@@ -7,7 +7,6 @@
 #include <set>
 #include <variant>
 
-#include "absl/strings/numbers.h"
 #include "custflow/core/log.h"
 #include "custflow/domain/dead_letter.h"
 #include "custflow/domain/profile_fold.h"
@@ -17,39 +16,26 @@
 namespace custflow::profile {
 namespace {
 
-// "forwarded:<topic>/<partition>": where a survivor records the last forwarded
-// interaction it counted from one origin partition. Forwards from one origin arrive in
-// origin order, so one offset per origin tells a repeat from a new one.
-std::string ForwardPositionKey(const std::string& origin) {
-  return "forwarded:" + origin.substr(0, origin.rfind('/'));
-}
-
-int64_t OriginOffset(const std::string& origin) {
-  int64_t offset = -1;
-  if (!absl::SimpleAtoi(origin.substr(origin.rfind('/') + 1), &offset)) return -1;
-  return offset;
-}
-
-bool IsNewForward(v1::Profile& profile, const std::string& origin) {
-  auto& positions = *profile.mutable_applied_offsets();
-  int64_t offset = OriginOffset(origin);
-  std::string key = ForwardPositionKey(origin);
-  if (auto it = positions.find(key); it != positions.end() && offset <= it->second) return false;
-  positions[key] = offset;
+bool IsNewForward(v1::Profile& profile, const v1::ForwardedInteraction& forwarded) {
+  auto& positions = *profile.mutable_forwarded_offsets();
+  auto it = positions.find(forwarded.origin_partition());
+  if (it != positions.end() && forwarded.origin_offset() <= it->second) return false;
+  positions[forwarded.origin_partition()] = forwarded.origin_offset();
   return true;
 }
 
 v1::Command ForwardedInteraction(const v1::Interaction& event, const std::string& survivor_id,
-                                 const std::string& origin) {
+                                 const std::string& partition, int64_t offset) {
   v1::Command command;
-  command.set_command_id("forward:" + origin);
+  command.set_command_id("forward:" + partition + "/" + std::to_string(offset));
   command.set_customer_id(survivor_id);
   command.set_actor("profile");
   *command.mutable_issued_at() = event.occurred_at();
   v1::ForwardedInteraction& forwarded = *command.mutable_forwarded();
   *forwarded.mutable_interaction() = event;
   forwarded.mutable_interaction()->mutable_customer()->set_customer_id(survivor_id);
-  forwarded.set_origin(origin);
+  forwarded.set_origin_partition(partition);
+  forwarded.set_origin_offset(offset);
   return command;
 }
 
@@ -73,6 +59,7 @@ v1::Command Absorb(const v1::Profile& merged, const v1::Command& merge, const st
   v1::Profile& snapshot = *command.mutable_absorb()->mutable_merged();
   snapshot = merged;
   snapshot.clear_applied_offsets();
+  snapshot.clear_forwarded_offsets();
   snapshot.clear_merged_into();
   return command;
 }
@@ -215,10 +202,10 @@ absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) 
     auto& positions = *profile.mutable_applied_offsets();
     if (auto it = positions.find(position_key); it != positions.end() && change.offset <= it->second)
       continue;
-    std::string origin = position_key + "/" + std::to_string(change.offset);
     if (const auto* event = std::get_if<v1::Interaction>(&change.body)) {
       if (!profile.merged_into().empty()) {
-        follow_ons.push_back(ForwardedInteraction(*event, profile.merged_into(), origin));
+        follow_ons.push_back(
+            ForwardedInteraction(*event, profile.merged_into(), position_key, change.offset));
         continue;
       }
       domain::ApplyInteraction(profile, *event);
@@ -229,9 +216,10 @@ absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) 
         follow_ons.push_back(Readdressed(command, profile.merged_into()));
         continue;
       }
-      if (command.has_forwarded() && !IsNewForward(profile, command.forwarded().origin())) continue;
+      if (command.has_forwarded() && !IsNewForward(profile, command.forwarded())) continue;
       if (!domain::ApplyCommand(profile, command)) continue;
-      if (command.has_merge()) follow_ons.push_back(Absorb(profile, command, origin));
+      if (command.has_merge())
+        follow_ons.push_back(Absorb(profile, command, position_key + "/" + std::to_string(change.offset)));
     }
     positions[position_key] = change.offset;
     changed[at] = true;
@@ -245,8 +233,6 @@ absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) 
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!changed[i]) continue;
     prepared.bytes[i] = profiles[i].SerializeAsString();
-    prepared.writes.push_back(
-        {&profiles[i], prepared.loaded[i] ? &*prepared.loaded[i] : nullptr, prepared.bytes[i]});
     prepared.published.push_back(producer_.SendAsync(topics_.profiles, ids[i], prepared.bytes[i]));
   }
   for (const v1::Command& command : follow_ons) {
@@ -263,8 +249,14 @@ absl::Status ProfileApplier::Finish(Prepared& prepared) {
     if (!report.ok()) return report.status();
   }
   if (!prepared.store) return absl::OkStatus();
-  absl::StatusOr<bool> committed = store_.Commit(prepared.topic, prepared.partition, prepared.expected,
-                                                 prepared.last_offset, prepared.writes);
+  std::vector<ProfileStore::ProfileWrite> writes;
+  for (size_t i = 0; i < prepared.profiles.size(); ++i) {
+    if (prepared.bytes[i].empty()) continue;  // unchanged
+    const std::optional<v1::Profile>& loaded = prepared.loaded[i];
+    writes.push_back({&prepared.profiles[i], loaded ? &*loaded : nullptr, prepared.bytes[i]});
+  }
+  absl::StatusOr<bool> committed =
+      store_.Commit(prepared.topic, prepared.partition, prepared.expected, prepared.last_offset, writes);
   if (!committed.ok()) return committed.status();
   if (!*committed) {
     return absl::AbortedError("the applied offset of " + prepared.topic + "/" +

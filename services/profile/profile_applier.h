@@ -59,7 +59,7 @@ class ProfileApplier {
     std::map<std::string, size_t> index;  // customer id -> position in ids
     std::vector<const kafka::Message*> unreadable;
   };
-  // One partition folded, its snapshots on their way to the broker, its writes ready.
+  // One partition folded, its snapshots on their way to the broker.
   struct Prepared {
     std::string topic;
     int32_t partition = 0;
@@ -69,8 +69,7 @@ class ProfileApplier {
     bool store = false;  // false: everything was applied before
     std::vector<std::optional<v1::Profile>> loaded;
     std::vector<v1::Profile> profiles;
-    std::vector<std::string> bytes;
-    std::vector<ProfileStore::ProfileWrite> writes;  // point into the vectors above
+    std::vector<std::string> bytes;  // the serialized profiles that changed; empty: unchanged
     std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
   };
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 
 namespace custflow::profile {
@@ -16,7 +15,6 @@ absl::StatusOr<RebuildReport> RebuildFromArchive(ProfileStore& store, ProfileArc
       if (!restored.ok()) return restored.status();
       ++(*restored ? report.restored : report.present);
       for (const auto& [position, offset] : profile.applied_offsets()) {
-        if (absl::StartsWith(position, "forwarded:")) continue;  // a survivor's record, not an input
         int64_t& highest = report.applied_offsets.try_emplace(position, offset).first->second;
         highest = std::max(highest, offset);
       }

@@ -27,9 +27,6 @@ std::string NewCommandId() {
 constexpr int kMaxBatchGet = 1000;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-// Ids a search examines per call at most; past it the page comes back short, with a token
-// to go on, so a search for something rare never holds a handler for long.
-constexpr size_t kSearchScanBudget = 20'000;
 
 grpc::Status Invalid(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
@@ -109,20 +106,14 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::Sea
   }
   // Walk the smallest index set among the filter's terms; check the rest on each profile.
   std::vector<std::string> terms = domain::FilterTerms(request->filter());
-  std::string walked;
-  uint64_t smallest = UINT64_MAX;
-  for (const std::string& term : terms) {
-    absl::StatusOr<uint64_t> count = store_.MemberCount(term);
-    if (!count.ok()) return core::ToGrpcStatus(count.status());
-    if (*count < smallest) {
-      smallest = *count;
-      walked = term;
-    }
-  }
+  absl::StatusOr<std::vector<uint64_t>> counts = store_.MemberCounts(terms);
+  if (!counts.ok()) return core::ToGrpcStatus(counts.status());
+  const std::string& walked = terms[std::min_element(counts->begin(), counts->end()) - counts->begin()];
   std::string after = request->page_token();
   size_t scanned = 0;
-  const size_t chunk = std::max<size_t>(static_cast<size_t>(page_size) * 2, 200);
-  while (scanned < kSearchScanBudget) {
+  while (scanned < options_.search_scan_budget) {
+    const size_t chunk = std::min(std::max<size_t>(static_cast<size_t>(page_size) * 2, 200),
+                                  options_.search_scan_budget - scanned);
     absl::StatusOr<std::vector<std::string>> ids = store_.Members(walked, after, chunk);
     if (!ids.ok()) return core::ToGrpcStatus(ids.status());
     absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(*ids);
@@ -198,18 +189,18 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
   event.set_event_id(request->follow_up_id().empty() ? FollowUpEventId(*request) : request->follow_up_id());
   response->set_event_id(event.event_id());
 
-  ingest::DedupeStore& event_ids = store_.event_ids();
-  absl::StatusOr<std::vector<ingest::DedupeStore::Claim>> claim =
+  dedupe::DedupeStore& event_ids = store_.event_ids();
+  absl::StatusOr<std::vector<dedupe::DedupeStore::Claim>> claim =
       event_ids.ClaimIds({event.event_id()}, options_.apply_timeout);
   if (!claim.ok()) return core::ToGrpcStatus(claim.status());
   switch ((*claim)[0].state) {
-    case ingest::DedupeStore::ClaimState::kDuplicate:  // logged before: nothing more to do
+    case dedupe::DedupeStore::ClaimState::kDuplicate:  // logged before: nothing more to do
       if (request->wait_applied()) *response->mutable_profile() = std::move(**profile);
       return grpc::Status::OK;
-    case ingest::DedupeStore::ClaimState::kInProgress:
+    case dedupe::DedupeStore::ClaimState::kInProgress:
       return grpc::Status(grpc::StatusCode::ABORTED,
                           "follow-up " + event.event_id() + " is being logged by another request; retry");
-    case ingest::DedupeStore::ClaimState::kClaimed:
+    case dedupe::DedupeStore::ClaimState::kClaimed:
       break;
   }
   absl::StatusOr<kafka::DeliveryReport> stored =

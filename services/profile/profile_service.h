@@ -24,6 +24,9 @@ struct ProfileServiceOptions {
   std::string default_region = "CN";
   // How long AddFollowUp remembers a follow-up id (as ingest's DEDUPE_WINDOW).
   std::chrono::milliseconds dedupe_window = std::chrono::hours(24);
+  // Ids a search examines per call at most; past it the page comes back short, with a
+  // token to go on, so a search for something rare never holds a handler for long.
+  size_t search_scan_budget = 20'000;
   // Longest wait for `wait_applied` when the client set no deadline.
   std::chrono::milliseconds apply_timeout{10'000};
 };

@@ -314,12 +314,22 @@ absl::StatusOr<std::vector<std::string>> ProfileStore::Members(const std::string
   return ids;
 }
 
-absl::StatusOr<uint64_t> ProfileStore::MemberCount(const std::string& term) {
-  std::string key = IndexKey(term);
-  absl::StatusOr<redis::Reply> reply = redis_.Command({"ZCARD", key});
-  if (!reply.ok()) return reply.status();
-  if (reply->is_error()) return Failed(*reply);
-  return static_cast<uint64_t>(reply->integer());
+absl::StatusOr<std::vector<uint64_t>> ProfileStore::MemberCounts(const std::vector<std::string>& terms) {
+  std::vector<std::string> keys;
+  keys.reserve(terms.size());
+  for (const std::string& term : terms) keys.push_back(IndexKey(term));
+  std::vector<redis::CommandArgs> commands;
+  commands.reserve(keys.size());
+  for (const std::string& key : keys) commands.push_back({"ZCARD", key});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<uint64_t> counts;
+  counts.reserve(replies->size());
+  for (const redis::Reply& reply : *replies) {
+    if (reply.is_error()) return Failed(reply);
+    counts.push_back(static_cast<uint64_t>(reply.integer()));
+  }
+  return counts;
 }
 
 absl::Status ProfileStore::ForEachProfile(const std::function<absl::Status(const v1::Profile&)>& visit,

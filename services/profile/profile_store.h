@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "custflow/dedupe/dedupe_store.h"
 #include "custflow/domain/identity.h"
 #include "custflow/redis/redis_client.h"
 #include "custflow/redis/script.h"
 #include "custflow/v1/customer.pb.h"
-#include "services/ingest/dedupe_store.h"
 #include "services/profile/profile_archive.h"
 
 namespace custflow::profile {
@@ -59,8 +59,8 @@ class ProfileStore {
   // `after_id` ("" for the start).
   absl::StatusOr<std::vector<std::string>> Members(const std::string& term, const std::string& after_id,
                                                    size_t limit);
-  // How many customers have search term `term`.
-  absl::StatusOr<uint64_t> MemberCount(const std::string& term);
+  // How many customers have each of `terms`, in one round trip.
+  absl::StatusOr<std::vector<uint64_t>> MemberCounts(const std::vector<std::string>& terms);
 
   // Calls `visit` with every live customer's profile, in id order, `page` at a time. Stops
   // at, and returns, the first error of Redis or of `visit`.
@@ -78,7 +78,7 @@ class ProfileStore {
 
   // The event ids ingest has seen (its dedupe records): AddFollowUp claims its event id
   // there too, so a follow-up retried through either door counts once.
-  ingest::DedupeStore& event_ids() { return event_ids_; }
+  dedupe::DedupeStore& event_ids() { return event_ids_; }
 
   absl::StatusOr<std::optional<int64_t>> AppliedOffset(const std::string& topic, int32_t partition);
 
@@ -122,7 +122,7 @@ class ProfileStore {
   redis::Script commit_script_;
   redis::Script restore_script_;
   redis::Script raise_offset_script_;
-  ingest::RedisDedupeStore event_ids_;
+  dedupe::RedisDedupeStore event_ids_;
 };
 
 }  // namespace custflow::profile

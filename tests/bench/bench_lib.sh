@@ -32,3 +32,5 @@ start_redis() {
   pids+=($!)
   wait_for redis-cli -p "$redis_port" ping
 }
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }

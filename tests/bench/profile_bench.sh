@@ -43,7 +43,9 @@ profile_grpc=127.0.0.1:$(free_port)
 profile_http=127.0.0.1:$(free_port)
 CUSTFLOW_PROFILE_GRPC_ADDRESS=$profile_grpc CUSTFLOW_PROFILE_HTTP_ADDRESS=$profile_http CUSTFLOW_PROFILE_CLICKHOUSE_URL= \
   "$build_dir/services/profile/custflow-profile" >"$work/profile.log" 2>&1 &
-pids+=($!)
+profile_pid=$!
+pids+=($profile_pid)
+redis_pid=$(pgrep -f "redis-server.*:$redis_port") broker_pid=$(pgrep -f custflow-kafka-broker | head -n 1)
 applied() {
   curl -sf "http://$profile_http/metrics" 2>/dev/null | awk '$1 == "custflow_profile_applied_total" { print $2 }'
 }
@@ -51,12 +53,17 @@ first_at="" first_count=0
 for _ in $(seq 1 6000); do
   count=$(applied || true)
   count=${count:-0}
-  if [ -z "$first_at" ] && [ "${count%.*}" -gt 0 ]; then first_at=$(now) first_count=${count%.*}; fi
+  if [ -z "$first_at" ] && [ "${count%.*}" -gt 0 ]; then
+    first_at=$(now) first_count=${count%.*}
+    apply_cpu0=("$(cpu_seconds "$profile_pid")" "$(cpu_seconds "$redis_pid")" "$(cpu_seconds "$broker_pid")")
+  fi
   [ "${count%.*}" -ge "$events" ] && break
   sleep 0.05
 done
 [ "${count%.*}" -ge "$events" ] || { tail -n 20 "$work/profile.log"; echo "applier did not finish" >&2; exit 1; }
 apply_seconds=$(calc "$(now) - $first_at")
+apply_cpu=$(printf 'profile %.2f s, redis %.2f s, broker %.2f s' "$(calc "$(cpu_seconds "$profile_pid") - ${apply_cpu0[0]}")" \
+  "$(calc "$(cpu_seconds "$redis_pid") - ${apply_cpu0[1]}")" "$(calc "$(cpu_seconds "$broker_pid") - ${apply_cpu0[2]}")")
 apply_rate=$(calc "($events - $first_count) / $apply_seconds")
 
 # 2. GetProfile against redis-benchmark GET of values the size of the stored profiles.
@@ -69,9 +76,15 @@ redis_line=$(redis-benchmark -p "$redis_port" -c "$clients" -n "$requests" -d "$
 redis_rate=$(echo "$redis_line" | sed -n 's/^GET: \([0-9.]*\) requests per second.*/\1/p')
 redis_p50=$(echo "$redis_line" | sed -n 's/.*p50=\([0-9.]*\) msec.*/\1/p')
 bench=$build_dir/tools/loadgen/custflow-profile-bench
-# A failed request is counted in the line (errors=N) rather than ending the run.
-get_line=$("$bench" --target "$profile_grpc" --ids "$work/ids" --concurrency "$clients" --requests "$requests" |
-  grep '^profile-bench:' || true)
+# A failed request is counted in the line (errors=N) rather than ending the run. CPU of
+# each process is read from /proc around the run (the client's from its own exit).
+get_cpu0=("$(cpu_seconds "$profile_pid")" "$(cpu_seconds "$redis_pid")")
+get_line=$(/usr/bin/env time -f 'client_cpu=%U+%S' "$bench" --target "$profile_grpc" --ids "$work/ids" \
+  --concurrency "$clients" --requests "$requests" 2>&1 | grep -E '^profile-bench:|^client_cpu=' | tr '\n' ' ' || true)
+get_cpu=$(awk -v p="$(calc "$(cpu_seconds "$profile_pid") - ${get_cpu0[0]}")" \
+  -v r="$(calc "$(cpu_seconds "$redis_pid") - ${get_cpu0[1]}")" \
+  -v c="$(echo "$get_line" | sed -n 's/.*client_cpu=\([0-9.+]*\).*/\1/p')" -v n="$requests" \
+  'BEGIN { split(c, parts, "+"); printf "profile %.0f us, redis %.0f us, client %.0f us", p / n * 1e6, r / n * 1e6, (parts[1] + parts[2]) / n * 1e6 }')
 get_rate=$(echo "$get_line" | field rate)
 
 # 3. Latency at a fixed rate.
@@ -98,6 +111,8 @@ printf '%-52s %12.0f\n' "apply: interactions folded by one instance" "$apply_rat
 printf '%-52s %12.0f\n' "import: CSV rows through custflow import" "$import_rate"
 printf '\nredis-benchmark GET p50: %s ms\n' "$redis_p50"
 echo "GetProfile at max:        $get_line"
+echo "  CPU per GetProfile:      $get_cpu"
 echo "GetProfile at $latency_rate/s: $latency_line"
 echo "apply: $((events - first_count)) events in $apply_seconds s (first $first_count applied before the first sample)"
+echo "  CPU meanwhile:           $apply_cpu"
 echo "import: $(head -n 1 "$work/import.txt")"

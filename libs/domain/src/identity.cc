@@ -59,19 +59,9 @@ std::string NormalizeEmail(std::string_view email) {
 }
 
 std::optional<Identity> PrimaryIdentity(const v1::CustomerRef& ref) {
-  if (std::string phone = NormalizePhone(ref.phone()); !phone.empty()) {
-    return Identity{IdentityKind::kPhone, std::move(phone)};
-  }
-  if (std::string email = NormalizeEmail(ref.email()); !email.empty()) {
-    return Identity{IdentityKind::kEmail, std::move(email)};
-  }
-  if (std::string_view login = Trim(ref.login_id()); !login.empty()) {
-    return Identity{IdentityKind::kLogin, std::string(login)};
-  }
-  if (std::string_view visitor = Trim(ref.visitor_id()); !visitor.empty()) {
-    return Identity{IdentityKind::kVisitor, std::string(visitor)};
-  }
-  return std::nullopt;
+  std::vector<Identity> identities = ReferenceIdentities(ref);  // strongest first
+  if (identities.empty()) return std::nullopt;
+  return std::move(identities.front());
 }
 
 std::string IdentityIndexKey(const Identity& identity) { return "cf:identity:" + identity.Key(); }

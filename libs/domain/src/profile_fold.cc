@@ -35,14 +35,22 @@ void AddAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign) {
   total->set_amount_minor(total->amount_minor() + sign * amount.amount_minor());
 }
 
-constexpr int kRecentQuoteRejections = 10;
+// Sorts `items` oldest first by `at` (ties keep their order) and keeps the newest `limit`.
+template <typename Items, typename At>
+void KeepNewest(Items& items, int limit, At at) {
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const auto& a, const auto& b) { return Later(at(b), at(a)); });
+  if (items.size() > limit) items.DeleteSubrange(0, items.size() - limit);
+}
 
 void KeepRecentRejections(v1::Profile& profile) {
-  auto* times = profile.mutable_recent_quote_rejections();
-  std::sort(times->begin(), times->end(), [](const Timestamp& a, const Timestamp& b) { return Later(b, a); });
-  if (times->size() > kRecentQuoteRejections) {
-    times->DeleteSubrange(0, times->size() - kRecentQuoteRejections);
-  }
+  KeepNewest(*profile.mutable_recent_quote_rejections(), 10,
+             [](const Timestamp& at) -> const Timestamp& { return at; });
+}
+
+void KeepRecentFollowUps(v1::Profile& profile) {
+  KeepNewest(*profile.mutable_recent_follow_ups(), 10,
+             [](const v1::FollowUpRecord& record) -> const Timestamp& { return record.occurred_at(); });
 }
 
 // Contacts the customer started, which the business should answer.
@@ -73,18 +81,6 @@ bool Responds(v1::InteractionType type) {
     default:
       return false;
   }
-}
-
-constexpr int kRecentFollowUps = 10;
-
-// Oldest first, the last kRecentFollowUps kept.
-void KeepRecentFollowUps(v1::Profile& profile) {
-  auto* records = profile.mutable_recent_follow_ups();
-  std::stable_sort(records->begin(), records->end(),
-                   [](const v1::FollowUpRecord& a, const v1::FollowUpRecord& b) {
-                     return Later(b.occurred_at(), a.occurred_at());
-                   });
-  if (records->size() > kRecentFollowUps) records->DeleteSubrange(0, records->size() - kRecentFollowUps);
 }
 
 constexpr int kRememberedIdentities = 20;

@@ -6,10 +6,10 @@
 
 #include <set>
 
+#include "custflow/dedupe/dedupe_store.h"
 #include "custflow/kafka/kafka_consumer.h"
 #include "custflow/kafka/kafka_producer.h"
 #include "custflow/redis/hiredis_client.h"
-#include "services/ingest/dedupe_store.h"
 #include "services/ingest/identity_resolver.h"
 #include "services/ingest/ingest_pipeline.h"
 #include "services/ingest/ingest_service.h"
@@ -119,7 +119,7 @@ class IngestIntegrationTest : public ::testing::Test {
   std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<kafka::KafkaProducer> producer_;
   core::MetricsRegistry metrics_;
-  std::optional<RedisDedupeStore> dedupe_;
+  std::optional<dedupe::RedisDedupeStore> dedupe_;
   std::optional<RedisIdentityResolver> identities_;
   std::optional<IngestPipeline> pipeline_;
   std::optional<IngestService> service_;

@@ -16,7 +16,7 @@ namespace custflow::ingest {
 namespace {
 
 // Dedupe in memory, with the same claim / confirm / release rules as the Redis store.
-class InMemoryDedupeStore final : public DedupeStore {
+class InMemoryDedupeStore final : public dedupe::DedupeStore {
  public:
   absl::StatusOr<std::vector<Claim>> ClaimIds(const std::vector<std::string>& ids,
                                               std::chrono::milliseconds) override {

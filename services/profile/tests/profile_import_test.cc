@@ -70,17 +70,14 @@ class ProfileImportTest : public ProfileTest {
     service_.emplace(*store_, producer_,
                      ProfileServiceOptions{.commands_topic = kTopics.commands,
                                            .interactions_topic = kTopics.interactions});
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&*service_);
-    grpc_server_ = builder.BuildAndStart();
-    stub_ = v1::ProfileService::NewStub(grpc_server_->InProcessChannel(grpc::ChannelArguments()));
+    served_.emplace(*service_);
   }
-  void TearDown() override { grpc_server_->Shutdown(); }
+  void TearDown() override { served_.reset(); }
 
   grpc::Status Import(const Requests& requests, v1::ImportReport& report) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    auto writer = stub_->ImportCustomers(&context, &report);
+    auto writer = served_->stub().ImportCustomers(&context, &report);
     for (const v1::ImportCustomersRequest& request : requests) {
       if (!writer->Write(request)) break;
     }
@@ -104,8 +101,7 @@ class ProfileImportTest : public ProfileTest {
   }
 
   std::optional<ProfileService> service_;
-  std::unique_ptr<grpc::Server> grpc_server_;
-  std::unique_ptr<v1::ProfileService::Stub> stub_;
+  std::optional<Served> served_;
 };
 
 TEST_F(ProfileImportTest, ImportsGoodRowsOfAUtf8FileWithBomAndReportsEveryBadOne) {

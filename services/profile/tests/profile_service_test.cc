@@ -19,27 +19,6 @@ namespace {
 
 using Record = kafka::InMemoryProducer::Record;
 
-// The service behind a real in-process gRPC server, called through a stub as clients do
-// (GetProfile and BatchGetProfiles use the callback API, which only a server can drive).
-class Served {
- public:
-  explicit Served(ProfileService& service) {
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&service);
-    server_ = builder.BuildAndStart();
-    stub_ = v1::ProfileService::NewStub(server_->InProcessChannel({}));
-  }
-  ~Served() { server_->Shutdown(); }
-  Served(const Served&) = delete;
-  Served& operator=(const Served&) = delete;
-
-  v1::ProfileService::Stub& stub() { return *stub_; }
-
- private:
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::ProfileService::Stub> stub_;
-};
-
 class ProfileServiceTest : public ProfileTest {
  protected:
   ProfileServiceOptions Options(std::chrono::milliseconds apply_timeout = std::chrono::seconds(5)) {
@@ -54,6 +33,16 @@ class ProfileServiceTest : public ProfileTest {
     request.set_customer_id(customer_id);
     grpc::ClientContext context;
     return served.stub().GetProfile(&context, request, &response);
+  }
+
+  grpc::Status Merge(ProfileService& service, const std::string& survivor_id, const std::string& merged_id,
+                     v1::MergeCustomersResponse& response) {
+    v1::MergeCustomersRequest request;
+    request.set_survivor_id(survivor_id);
+    request.set_merged_id(merged_id);
+    request.set_wait_applied(true);
+    grpc::ServerContext context;
+    return service.MergeCustomers(&context, &request, &response);
   }
 
   grpc::Status Upsert(ProfileService& service, const v1::UpsertCustomerRequest& request,
@@ -364,6 +353,29 @@ TEST_F(SearchTest, FindsTextInTheNameAndFollowsChangesOfIndexedFields) {
   EXPECT_EQ(RedisContents().count("cf:ix:owner=李娜"), 1u);
 }
 
+TEST_F(SearchTest, ARareMatchPastTheScanBudgetComesAfterShortPagesWithTokens) {
+  ProfileServiceOptions options = Options();
+  options.search_scan_budget = 10;
+  ProfileService service(*store_, producer_, options);
+  v1::SearchCustomersRequest request;
+  request.mutable_filter()->set_text("客户39");  // only c39, the last of 40
+  std::vector<std::string> pages;
+  std::vector<std::string> found;
+  do {
+    v1::SearchCustomersResponse page;
+    grpc::ServerContext context;
+    grpc::Status status = service.SearchCustomers(&context, &request, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const std::string& id : Ids(page.profiles())) found.push_back(id);
+    pages.push_back(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && pages.size() < 10);
+  // Ten ids examined per call: three empty pages that go on after c09, c19 and c29; the
+  // fourth has c39 and a token (the end was not seen yet); the fifth is empty and last.
+  EXPECT_EQ(pages, (std::vector<std::string>{"c09", "c19", "c29", "c39", ""}));
+  EXPECT_EQ(found, std::vector<std::string>{"c39"});
+}
+
 TEST_F(SearchTest, RefusesAPageSizeOutOfRange) {
   ProfileService service(*store_, producer_, Options());
   v1::SearchCustomersRequest request;
@@ -453,13 +465,8 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
       .Add(kTopics.interactions, kHandPartition, 2, Event("gone", v1::INTERACTION_TYPE_FOLLOW_UP, kT0 + 2));
   ASSERT_TRUE(applier_->Apply(history.messages()).ok());
 
-  v1::MergeCustomersRequest request;
-  request.set_survivor_id("keep");
-  request.set_merged_id("gone");
-  request.set_wait_applied(true);
   v1::MergeCustomersResponse response;
-  grpc::ServerContext context;
-  grpc::Status status = service.MergeCustomers(&context, &request, &response);
+  grpc::Status status = Merge(service, "keep", "gone", response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const v1::Profile& after = response.survivor();
   EXPECT_EQ(after.order_count(), 2u);
@@ -498,8 +505,7 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
   EXPECT_EQ(read.profile().order_count(), 3u);
   EXPECT_EQ(Stored("gone").order_count(), 1u);
 
-  grpc::ServerContext again;
-  status = service.MergeCustomers(&again, &request, &response);
+  status = Merge(service, "keep", "gone", response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(status.error_message(), "gone was merged into keep already");
 }
@@ -518,13 +524,8 @@ TEST_F(ProfileServiceTest, AChainOfMergesLeadsEverythingToTheLastSurvivor) {
   ASSERT_TRUE(applier_->Apply(history.messages()).ok());
 
   auto merge = [&](const char* survivor, const char* merged) {
-    v1::MergeCustomersRequest request;
-    request.set_survivor_id(survivor);
-    request.set_merged_id(merged);
-    request.set_wait_applied(true);
     v1::MergeCustomersResponse response;
-    grpc::ServerContext context;
-    grpc::Status status = service.MergeCustomers(&context, &request, &response);
+    grpc::Status status = Merge(service, survivor, merged, response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.survivor();
   };

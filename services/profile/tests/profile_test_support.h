@@ -3,6 +3,7 @@
 // InMemoryProducer.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "custflow/v1/command.pb.h"
 #include "custflow/v1/interaction.pb.h"
 #include "services/profile/profile_applier.h"
+#include "services/profile/profile_service.h"
 #include "services/profile/profile_store.h"
 #include "tests/support/redis_server.h"
 
@@ -101,6 +103,27 @@ class DeliveredApplier {
   std::vector<std::string> topics_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+};
+
+// The service behind a real in-process gRPC server, called through a stub as clients do
+// (GetProfile and BatchGetProfiles use the callback API, which only a server can drive).
+class Served {
+ public:
+  explicit Served(ProfileService& service) {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service);
+    server_ = builder.BuildAndStart();
+    stub_ = v1::ProfileService::NewStub(server_->InProcessChannel({}));
+  }
+  ~Served() { server_->Shutdown(); }
+  Served(const Served&) = delete;
+  Served& operator=(const Served&) = delete;
+
+  v1::ProfileService::Stub& stub() { return *stub_; }
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::ProfileService::Stub> stub_;
 };
 
 // A fresh redis-server per test, with the store and applier of the profile service on it.

@@ -34,7 +34,8 @@ std::string IdentityIndexKey(const Identity& identity);
 // The identities a customer's master data gives (contact phone, e-mail), normalized.
 std::vector<Identity> MasterDataIdentities(const v1::Customer& customer);
 
-// Every identity a reference carries (phone, e-mail, login id, visitor id), normalized.
+// Every identity a reference carries, normalized, strongest first: phone, e-mail, login
+// id, visitor id.
 std::vector<Identity> ReferenceIdentities(const v1::CustomerRef& ref);
 
 // The identity index keys that lead to a profile: its master data identities and the

@@ -1,6 +1,6 @@
-#include "services/ingest/dedupe_store.h"
+#include "custflow/dedupe/dedupe_store.h"
 
-namespace custflow::ingest {
+namespace custflow::dedupe {
 namespace {
 
 std::string Key(const std::string& event_id) { return "cf:event:" + event_id; }
@@ -76,4 +76,4 @@ absl::Status RedisDedupeStore::Release(const std::vector<std::string>& event_ids
   return CheckReplies(redis_.Pipeline(commands));
 }
 
-}  // namespace custflow::ingest
+}  // namespace custflow::dedupe

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "custflow/redis/redis_client.h"
 
-namespace custflow::ingest {
+namespace custflow::dedupe {
 
 class DedupeStore {
  public:
@@ -52,4 +52,4 @@ class RedisDedupeStore final : public DedupeStore {
   redis::RedisClient& redis_;
 };
 
-}  // namespace custflow::ingest
+}  // namespace custflow::dedupe
