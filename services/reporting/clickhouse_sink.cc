@@ -1,6 +1,8 @@
 #include "services/reporting/clickhouse_sink.h"
 
 #include <ctime>
+#include <string>
+#include <vector>
 
 #include "custflow/clickhouse/row_binary_writer.h"
 #include "custflow/clickhouse/sql.h"
@@ -43,7 +45,12 @@ const std::vector<std::string> kProfileColumns = {"customer_id",
                                                   "merged_into",
                                                   "kafka_partition",
                                                   "kafka_offset",
-                                                  "profile"};
+                                                  "profile",
+                                                  "tag_changed_at",
+                                                  "tags_added",
+                                                  "tags_removed",
+                                                  "tag_rules",
+                                                  "tag_rules_version"};
 
 // DateTime is UInt32 seconds: clamp what does not fit rather than wrap.
 uint32_t Seconds(const google::protobuf::Timestamp& at) {
@@ -72,6 +79,28 @@ bool AppendInteraction(clickhouse::RowBinaryWriter& rows, const kafka::Message& 
   rows.WriteInt64(message.offset);
   rows.EndRow();
   return true;
+}
+
+// The tag change this very version made, or empty values when it made none (the
+// snapshot then carries an older change, which its own version's row already holds), so
+// tag_history gets each change once. tag_rules follows the added tags, then the removed.
+void AppendTagChange(clickhouse::RowBinaryWriter& rows, const v1::Profile& profile) {
+  static const v1::TagChange kNoChange;
+  const bool made_here = profile.has_tag_change() && profile.tag_change().version() == profile.version();
+  const v1::TagChange& change = made_here ? profile.tag_change() : kNoChange;
+  std::vector<std::string> rules;
+  rules.reserve(change.added_size() + change.removed_size());
+  for (const auto* tags : {&change.added(), &change.removed()}) {
+    for (const std::string& tag : *tags) {
+      auto rule = change.rules().find(tag);
+      rules.push_back(rule == change.rules().end() ? std::string() : rule->second);
+    }
+  }
+  rows.WriteDateTime(Seconds(change.changed_at()));
+  rows.WriteArray(change.added());
+  rows.WriteArray(change.removed());
+  rows.WriteArray(rules);
+  rows.WriteString(change.rules_version());
 }
 
 bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
@@ -103,6 +132,7 @@ bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& mess
   rows.WriteInt32(message.partition);
   rows.WriteInt64(message.offset);
   rows.WriteString(message.value);
+  AppendTagChange(rows, profile);
   rows.EndRow();
   return true;
 }

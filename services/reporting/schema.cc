@@ -10,9 +10,20 @@
 namespace custflow::reporting {
 namespace {
 
+// A column a migration adds to an existing table.
+struct NewColumn {
+  const char* table;
+  const char* name;
+  const char* type;
+};
+
+// Columns are added before the statements run. ClickHouse 18.16 has no
+// ADD COLUMN IF NOT EXISTS, so a column already there (a migration that stopped halfway)
+// is skipped rather than failing every later start.
 struct Migration {
   uint32_t version;
   const char* description;
+  std::vector<NewColumn> columns;
   std::vector<const char*> statements;
 };
 
@@ -20,6 +31,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {1,
        "interactions, profile versions and sink offsets",
+       {},
        {R"sql(CREATE TABLE IF NOT EXISTS interactions (
             event_id String, customer_id String, channel String, type String,
             occurred_at DateTime, received_at DateTime,
@@ -45,9 +57,56 @@ const std::vector<Migration>& Migrations() {
       // restore a profile that Redis lost. Rows stored before have it empty.
       {2,
        "profile_versions keeps the whole profile snapshot",
-       {"ALTER TABLE profile_versions ADD COLUMN profile String"}},
+       {{"profile_versions", "profile", "String"}},
+       {}},
+      // The tag change a profile version made (empty arrays for versions that changed no
+      // tags), and tag_history: one row per tag added or removed, filled by the view on
+      // every insert into profile_versions. tag_rules holds the rule of each tag of
+      // arrayConcat(tags_added, tags_removed), in that order. The sink never inserts a
+      // stored row again, so the view never writes a change twice; ReplacingMergeTree
+      // merges do not fire views.
+      {3,
+       "tag changes in profile_versions and the tag_history table",
+       {{"profile_versions", "tag_changed_at", "DateTime"},
+        {"profile_versions", "tags_added", "Array(String)"},
+        {"profile_versions", "tags_removed", "Array(String)"},
+        {"profile_versions", "tag_rules", "Array(String)"},
+        {"profile_versions", "tag_rules_version", "String"}},
+       {R"sql(CREATE TABLE IF NOT EXISTS tag_history (
+            customer_id String, tag String, action String, changed_at DateTime,
+            profile_version UInt64, rule String, rules_version String
+          ) ENGINE = MergeTree PARTITION BY toYYYYMM(changed_at)
+            ORDER BY (customer_id, changed_at, tag))sql",
+        // An index past tag_rules' end reads '' in ClickHouse, so a short tag_rules
+        // leaves rules empty rather than failing the sink's insert.
+        R"sql(CREATE MATERIALIZED VIEW IF NOT EXISTS tag_history_from_profile_versions TO tag_history AS
+          SELECT customer_id, tag,
+                 if(position <= length(tags_added), 'added', 'removed') AS action,
+                 tag_changed_at AS changed_at, version AS profile_version,
+                 tag_rules[position] AS rule, tag_rules_version AS rules_version
+          FROM profile_versions
+          ARRAY JOIN arrayConcat(tags_added, tags_removed) AS tag,
+                     arrayEnumerate(arrayConcat(tags_added, tags_removed)) AS position)sql"}},
   };
   return migrations;
+}
+
+absl::Status AddMissingColumns(clickhouse::ClickHouseClient& client, const std::vector<NewColumn>& columns) {
+  for (const NewColumn& column : columns) {
+    absl::StatusOr<std::string> exists = clickhouse::Bind(
+        "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = ? AND name = ?",
+        column.table, column.name);
+    if (!exists.ok()) return exists.status();
+    absl::StatusOr<clickhouse::QueryResult> found = client.Query(*exists);
+    if (!found.ok()) return found.status();
+    absl::StatusOr<uint64_t> count = found->GetUInt64(0, 0);
+    if (!count.ok()) return count.status();
+    if (*count > 0) continue;
+    std::string alter =
+        std::string("ALTER TABLE ") + column.table + " ADD COLUMN " + column.name + " " + column.type;
+    if (absl::Status added = client.Execute(alter); !added.ok()) return added;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -68,6 +127,7 @@ absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client) {
   }
   for (const Migration& migration : Migrations()) {
     if (done.contains(migration.version)) continue;
+    if (absl::Status added = AddMissingColumns(client, migration.columns); !added.ok()) return added;
     for (const char* statement : migration.statements) {
       if (absl::Status status = client.Execute(statement); !status.ok()) return status;
     }

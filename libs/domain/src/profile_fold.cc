@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "custflow/domain/identity.h"
@@ -33,6 +35,58 @@ void AddAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign) {
   v1::Money* total = profile.mutable_cumulative_amount();
   if (total->currency().empty()) total->set_currency(amount.currency());
   total->set_amount_minor(total->amount_minor() + sign * amount.amount_minor());
+}
+
+// An order or refund moves the cumulative amount and the amount of its quarter alike.
+void AddOrderAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign, const Timestamp& at) {
+  AddAmount(profile, amount, sign);
+  if (amount.amount_minor() == 0) return;
+  (*profile.mutable_amount_by_quarter())[QuarterKey(at.seconds())] += sign * amount.amount_minor();
+}
+
+std::vector<std::string> SortedUnique(const google::protobuf::RepeatedPtrField<std::string>& tags) {
+  std::vector<std::string> sorted(tags.begin(), tags.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted;
+}
+
+// Tags in `from` and not in `without`; both sorted.
+std::vector<std::string> Difference(const std::vector<std::string>& from,
+                                    const std::vector<std::string>& without) {
+  std::vector<std::string> difference;
+  std::set_difference(from.begin(), from.end(), without.begin(), without.end(),
+                      std::back_inserter(difference));
+  return difference;
+}
+
+// Replaces tags and grade and records what changed in `tag_change`, for the version this
+// command gives the profile. False when tags (as a set) and grade stay as they are, so a
+// re-evaluation that agrees with the profile makes no new version.
+bool SetTags(v1::Profile& profile, const v1::Command& command) {
+  const v1::SetTags& set = command.set_tags();
+  std::vector<std::string> tags = SortedUnique(set.tags());
+  std::vector<std::string> current = SortedUnique(profile.tags());
+  std::vector<std::string> added = Difference(tags, current);
+  std::vector<std::string> removed = Difference(current, tags);
+  if (added.empty() && removed.empty() && profile.grade() == set.grade()) return false;
+
+  v1::TagChange& change = *profile.mutable_tag_change();
+  change.Clear();
+  change.set_version(profile.version() + 1);
+  *change.mutable_changed_at() = command.issued_at();
+  change.set_rules_version(set.rules_version());
+  for (const std::vector<std::string>* changed : {&added, &removed}) {
+    for (const std::string& tag : *changed) {
+      auto rule = set.rules().find(tag);
+      if (rule != set.rules().end()) (*change.mutable_rules())[tag] = rule->second;
+    }
+  }
+  change.mutable_added()->Assign(added.begin(), added.end());
+  change.mutable_removed()->Assign(removed.begin(), removed.end());
+  profile.mutable_tags()->Assign(tags.begin(), tags.end());
+  profile.set_grade(set.grade());
+  return true;
 }
 
 // Sorts `items` oldest first by `at` (ties keep their order) and keeps the newest `limit`.
@@ -118,7 +172,7 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
   switch (event.type()) {
     case v1::INTERACTION_TYPE_ORDER_PLACED:
       profile.set_order_count(profile.order_count() + 1);
-      AddAmount(profile, event.amount(), +1);
+      AddOrderAmount(profile, event.amount(), +1, at);
       KeepEarliest(profile.mutable_first_order_at(), at);
       KeepLatest(profile.mutable_last_order_at(), at);
       (*profile.mutable_orders_by_quarter())[QuarterKey(at.seconds())] += 1;
@@ -126,7 +180,7 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
       profile.mutable_customer()->set_type(v1::CUSTOMER_TYPE_CLOSED);
       break;
     case v1::INTERACTION_TYPE_ORDER_REFUNDED:
-      AddAmount(profile, event.amount(), -1);
+      AddOrderAmount(profile, event.amount(), -1, at);
       break;
     case v1::INTERACTION_TYPE_FOLLOW_UP: {
       profile.set_follow_up_count(profile.follow_up_count() + 1);
@@ -195,7 +249,6 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
 }
 
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
-  v1::Customer& customer = *profile.mutable_customer();
   switch (command.action_case()) {
     case v1::Command::kUpsert: {
       const v1::UpsertCustomer& upsert = command.upsert();
@@ -207,12 +260,12 @@ bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
       }
       google::protobuf::util::FieldMaskUtil::MergeOptions options;
       options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(upsert.customer(), mask, options, &customer);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(upsert.customer(), mask, options,
+                                                            profile.mutable_customer());
       break;
     }
     case v1::Command::kSetTags:
-      profile.mutable_tags()->CopyFrom(command.set_tags().tags());
-      profile.set_grade(command.set_tags().grade());
+      if (!SetTags(profile, command)) return false;
       break;
     case v1::Command::kMerge:
       if (!profile.merged_into().empty()) return false;
@@ -231,6 +284,7 @@ bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
     case v1::Command::ACTION_NOT_SET:
       break;
   }
+  v1::Customer& customer = *profile.mutable_customer();
   customer.set_customer_id(profile.customer_id());
   if (customer.type() == v1::CUSTOMER_TYPE_UNSPECIFIED) customer.set_type(v1::CUSTOMER_TYPE_POTENTIAL);
   KeepLatest(profile.mutable_updated_at(), command.issued_at());
@@ -255,6 +309,9 @@ void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged) {
   if (survivor.cumulative_amount().currency().empty() ||
       survivor.cumulative_amount().currency() == merged.cumulative_amount().currency()) {
     AddAmount(survivor, merged.cumulative_amount(), +1);
+    for (const auto& [quarter, amount] : merged.amount_by_quarter()) {
+      (*survivor.mutable_amount_by_quarter())[quarter] += amount;
+    }
   }
   survivor.set_order_count(survivor.order_count() + merged.order_count());
   KeepEarliest(survivor.mutable_first_order_at(), merged.first_order_at());

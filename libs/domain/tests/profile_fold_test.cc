@@ -1,6 +1,11 @@
 #include "custflow/domain/profile_fold.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
 
 #include "custflow/domain/identity.h"
 
@@ -92,16 +97,159 @@ TEST(ProfileFold, UpsertWithMaskWritesOnlyMaskedFields) {
   EXPECT_EQ(profile.version(), 2u);
 }
 
-TEST(ProfileFold, SetTagsReplacesTagsAndGrade) {
-  v1::Profile profile = NewProfile();
-  profile.add_tags("old");
+v1::Command SetTagsCommand(std::vector<std::string> tags, const std::string& grade) {
   v1::Command command;
-  command.mutable_set_tags()->add_tags("follow-up:high");
-  command.mutable_set_tags()->set_grade("A");
-  ApplyCommand(profile, command);
-  ASSERT_EQ(profile.tags_size(), 1);
-  EXPECT_EQ(profile.tags(0), "follow-up:high");
+  command.mutable_set_tags()->mutable_tags()->Assign(tags.begin(), tags.end());
+  command.mutable_set_tags()->set_grade(grade);
+  return command;
+}
+
+std::vector<std::string> List(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  return {items.begin(), items.end()};
+}
+
+using Rules = std::map<std::string, std::string>;
+using Amounts = std::map<std::string, int64_t>;
+
+template <typename Value>
+std::map<std::string, Value> Sorted(const google::protobuf::Map<std::string, Value>& items) {
+  return {items.begin(), items.end()};
+}
+
+TEST(ProfileFold, SetTagsStoresSortedTagsAndRecordsWhatChangedWithTheRules) {
+  v1::Profile profile = NewProfile();
+  profile.set_version(4);
+  profile.add_tags("old");
+  profile.add_tags("keep");
+  v1::Command command = SetTagsCommand({"value:high", "keep", "follow-up:high"}, "A");
+  command.mutable_issued_at()->set_seconds(1'000);
+  command.mutable_set_tags()->set_rules_version("rules-7");
+  auto& rules = *command.mutable_set_tags()->mutable_rules();
+  rules["value:high"] = "value-high@2";
+  rules["follow-up:high"] = "follow-up-high@1";
+  rules["old"] = "old-rule@3";
+  rules["keep"] = "keep@1";
+
+  ASSERT_TRUE(ApplyCommand(profile, command));
+
+  EXPECT_EQ(profile.version(), 5u);
+  EXPECT_EQ(List(profile.tags()), (std::vector<std::string>{"follow-up:high", "keep", "value:high"}));
   EXPECT_EQ(profile.grade(), "A");
+  const v1::TagChange& change = profile.tag_change();
+  EXPECT_EQ(change.version(), 5u);
+  EXPECT_EQ(change.changed_at().seconds(), 1'000);
+  EXPECT_EQ(List(change.added()), (std::vector<std::string>{"follow-up:high", "value:high"}));
+  EXPECT_EQ(List(change.removed()), (std::vector<std::string>{"old"}));
+  EXPECT_EQ(change.rules_version(), "rules-7");
+  EXPECT_EQ(
+      Sorted(change.rules()),
+      (Rules{{"follow-up:high", "follow-up-high@1"}, {"old", "old-rule@3"}, {"value:high", "value-high@2"}}));
+}
+
+struct TagDiffCase {
+  std::string name;
+  std::vector<std::string> current_tags;
+  std::string current_grade;
+  std::vector<std::string> tags;
+  std::string grade;
+  bool changes;
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+};
+
+class SetTagsDiffTest : public ::testing::TestWithParam<TagDiffCase> {};
+
+TEST_P(SetTagsDiffTest, ChangesTheProfileOnlyWhenTagsOrGradeDiffer) {
+  const TagDiffCase& tested = GetParam();
+  v1::Profile profile = NewProfile();
+  profile.set_version(7);
+  profile.mutable_tags()->Assign(tested.current_tags.begin(), tested.current_tags.end());
+  profile.set_grade(tested.current_grade);
+  profile.mutable_tag_change()->set_version(3);
+  const v1::Profile before = profile;
+
+  bool changed = ApplyCommand(profile, SetTagsCommand(tested.tags, tested.grade));
+
+  ASSERT_EQ(changed, tested.changes);
+  if (!changed) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(profile, before)) << profile.DebugString();
+    return;
+  }
+  EXPECT_EQ(profile.version(), 8u);
+  EXPECT_EQ(profile.grade(), tested.grade);
+  EXPECT_EQ(profile.tag_change().version(), 8u);
+  EXPECT_EQ(List(profile.tag_change().added()), tested.added);
+  EXPECT_EQ(List(profile.tag_change().removed()), tested.removed);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SetTagsDiffTest,
+    ::testing::Values(TagDiffCase{"SameTagsAndGrade", {"a", "b"}, "B", {"a", "b"}, "B", false, {}, {}},
+                      TagDiffCase{
+                          "SameTagsInAnotherOrder", {"b", "a"}, "B", {"a", "b", "a"}, "B", false, {}, {}},
+                      TagDiffCase{"NoTagsNoGradeStayEmpty", {}, "", {}, "", false, {}, {}},
+                      TagDiffCase{"GradeOnly", {"a"}, "B", {"a"}, "A", true, {}, {}},
+                      TagDiffCase{"FirstTags", {}, "", {"z", "a"}, "", true, {"a", "z"}, {}},
+                      TagDiffCase{"AllTagsDropped", {"a", "b"}, "C", {}, "C", true, {}, {"a", "b"}},
+                      TagDiffCase{"OneSwapped",
+                                  {"value:low", "region:east"},
+                                  "C",
+                                  {"region:east", "value:high"},
+                                  "C",
+                                  true,
+                                  {"value:high"},
+                                  {"value:low"}}),
+    [](const ::testing::TestParamInfo<TagDiffCase>& tested) { return tested.param.name; });
+
+TEST(ProfileFold, SetTagsKeepsOnlyTheRulesOfChangedTags) {
+  v1::Profile profile = NewProfile();
+  profile.add_tags("keep");
+  v1::Command command = SetTagsCommand({"keep", "new"}, "");
+  (*command.mutable_set_tags()->mutable_rules())["keep"] = "keep@1";
+
+  ASSERT_TRUE(ApplyCommand(profile, command));
+
+  // "new" came without a rule: it is recorded as added, with no rule entry.
+  EXPECT_EQ(List(profile.tag_change().added()), (std::vector<std::string>{"new"}));
+  EXPECT_TRUE(profile.tag_change().rules().empty());
+}
+
+TEST(ProfileFold, AddsOrderAndRefundAmountsToTheirQuarter) {
+  v1::Profile profile = NewProfile();
+  auto with_amount = [](v1::Interaction event, int64_t minor) {
+    event.mutable_amount()->set_amount_minor(minor);
+    event.mutable_amount()->set_currency("CNY");
+    return event;
+  };
+  ApplyInteraction(profile, with_amount(Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'782'864'000), 500'00));
+  ApplyInteraction(profile, with_amount(Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'790'812'799), 250'00));
+  ApplyInteraction(profile, with_amount(Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'790'812'800), 100'00));
+  ApplyInteraction(profile, with_amount(Event(v1::INTERACTION_TYPE_ORDER_REFUNDED, 1'790'900'000), 40'00));
+  ApplyInteraction(profile, Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'800'000'000));  // no amount
+
+  EXPECT_EQ(Sorted(profile.amount_by_quarter()), (Amounts{{"2026-Q3", 750'00}, {"2026-Q4", 60'00}}));
+  EXPECT_EQ(profile.cumulative_amount().amount_minor(), 810'00);
+}
+
+TEST(ProfileFold, AbsorbAddsQuarterAmountsOnlyInTheSameCurrency) {
+  auto profile_with = [](const std::string& id, const std::string& currency, int64_t q3_amount) {
+    v1::Profile profile;
+    profile.set_customer_id(id);
+    profile.mutable_cumulative_amount()->set_currency(currency);
+    profile.mutable_cumulative_amount()->set_amount_minor(q3_amount);
+    (*profile.mutable_amount_by_quarter())["2026-Q3"] = q3_amount;
+    return profile;
+  };
+  v1::Profile survivor = profile_with("cu_s", "CNY", 100);
+  v1::Profile same = profile_with("cu_a", "CNY", 30);
+  (*same.mutable_amount_by_quarter())["2026-Q4"] = 5;
+  v1::Profile other = profile_with("cu_b", "USD", 70);
+
+  AbsorbProfile(survivor, same);
+  AbsorbProfile(survivor, other);
+
+  EXPECT_EQ(Sorted(survivor.amount_by_quarter()), (Amounts{{"2026-Q3", 130}, {"2026-Q4", 5}}));
+  EXPECT_EQ(survivor.cumulative_amount().amount_minor(), 130);
 }
 
 TEST(ProfileFold, CountsOrdersPerQuarter) {

@@ -22,7 +22,8 @@ constexpr const char* kInteractions = domain::kInteractionsTopic;
 constexpr const char* kProfiles = domain::kProfilesTopic;
 
 // Offsets 0 .. offsets-1, in the order a consumer polls them: at each offset an
-// interaction on partitions 0 and 1 and a profile (of its own customer) on partition 0.
+// interaction on partitions 0 and 1 and a profile (of its own customer, whose version
+// added a tag) on partition 0.
 // slice(OffsetRange(a, b)) is the part of the stream with offsets a .. b-1.
 constexpr size_t kMessagesPerOffset = 3;
 
@@ -32,7 +33,8 @@ MessageBatch Stream(int64_t offsets) {
     const std::string n = std::to_string(offset);
     stream.AddInteraction(0, offset, MakeInteraction("e-0-" + n, "c-" + std::to_string(offset % 3)));
     stream.AddInteraction(1, offset, MakeInteraction("e-1-" + n, "c-" + std::to_string(offset % 4)));
-    stream.AddProfile(0, offset, MakeProfile("p-" + n, 1, "广东省", 1));
+    stream.AddProfile(0, offset,
+                      WithTagChange(MakeProfile("p-" + n, 1, "广东省", 1), 1, {"new"}, {}, offset));
   }
   return stream;
 }
@@ -87,10 +89,13 @@ class ClickHouseSinkTest : public MigratedDatabaseTest {
   }
   ClickHouseSink NewSink() { return NewSink(client()); }
 
-  // Each message of `messages` stored exactly once, in the table of its topic.
+  // Each message of `messages` stored exactly once, in the table of its topic, and the tag
+  // change of each profile once in tag_history.
   void ExpectStoredOnce(std::span<const kafka::Message> messages) {
     EXPECT_THAT(StoredOffsets("interactions"), ElementsAreArray(OffsetsOf(messages, kInteractions)));
     EXPECT_THAT(StoredOffsets("profile_versions"), ElementsAreArray(OffsetsOf(messages, kProfiles)));
+    EXPECT_EQ(Count("SELECT count() FROM tag_history"), OffsetsOf(messages, kProfiles).size());
+    EXPECT_EQ(Count("SELECT uniqExact(customer_id) FROM tag_history"), OffsetsOf(messages, kProfiles).size());
   }
 
   // A sink whose data inserts succeed and whose process dies before it records the offsets.
@@ -193,6 +198,35 @@ TEST_F(ClickHouseSinkTest, ReplayInSmallerBatchesSkipsEveryRowStoredBeforeTheCra
   }
 
   ExpectStoredOnce(stream.all());
+}
+
+TEST_F(ClickHouseSinkTest, TagChangeIsStoredWithTheVersionThatMadeItAndFillsTagHistoryOnce) {
+  v1::Profile changed =
+      WithTagChange(MakeProfile("p-1", 2, "广东省", 1), 2, {"value:high", "vip"}, {"value:low"}, 60);
+  changed.mutable_tag_change()->mutable_rules()->erase("vip");  // a tag without a known rule
+  // The next version (an interaction) still carries version 2's change.
+  v1::Profile later = changed;
+  later.set_version(3);
+  MessageBatch batch;
+  batch.AddProfile(0, 0, changed).AddProfile(0, 1, later);
+  ClickHouseSink sink = NewSink();
+  ASSERT_TRUE(sink.Write(batch.all()).ok());
+  ClickHouseSink restarted = NewSink();
+  StartNewOwner(restarted);
+
+  absl::Status replayed = restarted.Write(batch.all());
+
+  ASSERT_TRUE(replayed.ok()) << replayed;
+  EXPECT_THAT(Rows("SELECT version, toUnixTimestamp(tag_changed_at), tags_added, tags_removed, tag_rules, "
+                   "tag_rules_version FROM profile_versions ORDER BY version"),
+              ElementsAre("2 | 1714521660 | ['value:high','vip'] | ['value:low'] | "
+                          "['value:high@1','','value:low@1'] | rules-1",
+                          "3 | 0 | [] | [] | [] | "));
+  EXPECT_THAT(Rows("SELECT customer_id, tag, action, toUnixTimestamp(changed_at), profile_version, rule, "
+                   "rules_version FROM tag_history ORDER BY action, tag"),
+              ElementsAre("p-1 | value:high | added | 1714521660 | 2 | value:high@1 | rules-1",
+                          "p-1 | vip | added | 1714521660 | 2 |  | rules-1",
+                          "p-1 | value:low | removed | 1714521660 | 2 | value:low@1 | rules-1"));
 }
 
 struct FailedInsertCase {

@@ -43,6 +43,19 @@ INSTANTIATE_TEST_SUITE_P(EachDimension, DistributionSqlTest,
                            return v1::Dimension_Name(tested.param.dimension);
                          });
 
+TEST(DistributionSqlTagTest, TagsOfTheLatestVersionAreSpreadOneRowPerTag) {
+  v1::DistributionRequest request;
+  request.set_dimension(v1::DIMENSION_TAG);
+
+  absl::StatusOr<std::string> sql = DistributionSql(request);
+
+  ASSERT_TRUE(sql.ok()) << sql.status();
+  EXPECT_THAT(*sql, HasSubstr("argMax(tags, version) AS tag_list"));
+  EXPECT_THAT(*sql, HasSubstr("ARRAY JOIN if(empty(tag_list), [''], tag_list) AS value"));
+  EXPECT_THAT(*sql, HasSubstr("AS total_customers"));
+  EXPECT_THAT(*sql, HasSubstr("WHERE merged = ''"));
+}
+
 // A dimension added to the proto without a column fails here rather than in production.
 TEST(DistributionSqlCoverageTest, EveryDeclaredDimensionHasSql) {
   const google::protobuf::EnumDescriptor* dimensions = v1::Dimension_descriptor();

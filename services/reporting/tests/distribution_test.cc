@@ -57,6 +57,33 @@ TEST_F(DistributionTest, DistributionCountsLatestProfileVersionsByProvince) {
             "total 5; 广东省: 4 customers, 12 interactions; 浙江省: 1 customers, 5 interactions;");
 }
 
+v1::Profile Tagged(v1::Profile profile, std::vector<std::string> tags) {
+  profile.mutable_tags()->Assign(tags.begin(), tags.end());
+  return profile;
+}
+
+TEST_F(DistributionTest, ByTagCountsEachCustomerUnderEachOfItsLatestTagsAndTheTotalOnce) {
+  MessageBatch batch;
+  batch.AddProfile(0, 0, Tagged(MakeProfile("both", 1, "广东省", 1), {"value:low"}))
+      .AddProfile(0, 1, Tagged(MakeProfile("both", 2, "广东省", 3), {"value:high", "vip"}))
+      .AddProfile(0, 2, Tagged(MakeProfile("vip", 1, "广东省", 2), {"vip"}))
+      .AddProfile(0, 3, MakeProfile("untagged", 1, "广东省", 4))
+      .AddProfile(0, 4, MergedInto(Tagged(MakeProfile("gone", 1, "广东省", 9), {"vip"}), "vip"));
+  core::MetricsRegistry metrics;
+  ClickHouseSink sink(client(), metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
+  ASSERT_TRUE(sink.Write(batch.all()).ok());
+  v1::DistributionRequest request;
+  request.set_dimension(v1::DIMENSION_TAG);
+
+  absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), request);
+
+  ASSERT_TRUE(distribution.ok()) << distribution.status();
+  // "both" counts under its two latest tags (not value:low), "untagged" under "".
+  EXPECT_EQ(Describe(*distribution),
+            "total 3; vip: 2 customers, 5 interactions; : 1 customers, 4 interactions; "
+            "value:high: 1 customers, 3 interactions;");
+}
+
 TEST_F(DistributionTest, EveryDimensionQueryRunsOnClickHouse) {
   MessageBatch batch;
   batch.AddProfile(0, 0, MakeProfile("c-1", 1, "广东省", 2));

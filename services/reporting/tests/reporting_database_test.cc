@@ -95,6 +95,20 @@ v1::Profile MakeProfile(const std::string& customer_id, uint64_t version, const 
   return profile;
 }
 
+v1::Profile WithTagChange(v1::Profile profile, uint64_t change_version, const std::vector<std::string>& added,
+                          const std::vector<std::string>& removed, int64_t seconds) {
+  v1::TagChange& change = *profile.mutable_tag_change();
+  change.set_version(change_version);
+  change.mutable_changed_at()->set_seconds(kMay2024 + seconds);
+  change.mutable_added()->Assign(added.begin(), added.end());
+  change.mutable_removed()->Assign(removed.begin(), removed.end());
+  change.set_rules_version("rules-1");
+  for (const auto* tags : {&added, &removed}) {
+    for (const std::string& tag : *tags) (*change.mutable_rules())[tag] = tag + "@1";
+  }
+  return profile;
+}
+
 void ReportingDatabaseTest::SetUp() {
   const testing::LocalClickHouseServer* server = ClickHouseEnvironment::server();
   ASSERT_NE(server, nullptr) << "clickhouse-server did not start";

@@ -44,6 +44,12 @@ v1::Interaction MakeInteraction(const std::string& event_id, const std::string& 
 v1::Profile MakeProfile(const std::string& customer_id, uint64_t version, const std::string& province,
                         uint64_t interactions);
 
+// `profile` with a tag change made by its version `change_version`, `seconds` after
+// 2024-05-01 00:00 UTC: `added` and `removed` tags, each with the rule "<tag>@1", of the
+// rule set "rules-1".
+v1::Profile WithTagChange(v1::Profile profile, uint64_t change_version, const std::vector<std::string>& added,
+                          const std::vector<std::string>& removed, int64_t seconds);
+
 using StoredOffset = std::pair<int32_t, int64_t>;  // kafka_partition, kafka_offset
 
 // A fresh database named after the running test, on the binary's one server.

@@ -24,8 +24,29 @@ TEST_F(SchemaTest, MigrationsApplyOnceAndAreIdempotent) {
   absl::StatusOr<std::string> tables =
       clickhouse::Bind("SELECT name FROM system.tables WHERE database = ? ORDER BY name", database());
   ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_THAT(Rows(*tables),
-              ElementsAre("interactions", "profile_versions", "schema_migrations", "sink_offsets"));
+  EXPECT_THAT(Rows(*tables), ElementsAre("interactions", "profile_versions", "schema_migrations",
+                                         "sink_offsets", "tag_history", "tag_history_from_profile_versions"));
+}
+
+// A start that died after adding some columns of a migration but before recording it.
+TEST_F(SchemaTest, MigrationThatStoppedHalfwayCompletesOnTheNextStart) {
+  ASSERT_TRUE(ApplyMigrations(client()).ok());
+  ASSERT_TRUE(client().Execute("DROP TABLE tag_history_from_profile_versions").ok());
+  ASSERT_TRUE(client().Execute("DROP TABLE schema_migrations").ok());
+  ASSERT_TRUE(client()
+                  .Execute("CREATE TABLE schema_migrations (version UInt32, description String, "
+                           "applied_at DateTime) ENGINE = TinyLog")
+                  .ok());
+  ASSERT_TRUE(
+      client().Execute("INSERT INTO schema_migrations VALUES (1, 'one', now()), (2, 'two', now())").ok());
+
+  absl::Status resumed = ApplyMigrations(client());
+
+  ASSERT_TRUE(resumed.ok()) << resumed;
+  EXPECT_EQ(Count("SELECT count() FROM schema_migrations WHERE version = 3"), 1u);
+  EXPECT_EQ(Count("SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                  "AND name = 'tag_history_from_profile_versions'"),
+            1u);
 }
 
 }  // namespace

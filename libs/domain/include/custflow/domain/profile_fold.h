@@ -17,15 +17,19 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event);
 
 // Applies one command to `profile` and bumps its version; returns false, changing
 // nothing, when the command has no effect (a merge of an id already merged, an absorb of
-// an id already absorbed). An upsert writes the fields of its mask (every non-empty field
-// when the mask is empty; lists and maps are replaced, not appended); set-tags replaces
-// tags and grade; a merge marks the profile merged into the survivor (the caller then
-// sends the survivor an absorb); an absorb folds the merged profile into this one; a
-// forwarded interaction is applied like any other.
+// an id already absorbed, a set-tags giving the tags and grade the profile has), so the
+// caller has nothing to store or publish. An upsert writes the fields of its mask (every
+// non-empty field when the mask is empty; lists and maps are replaced, not appended);
+// set-tags replaces tags (stored sorted) and grade and records in `tag_change` the tags
+// added and removed, with their rules, for the new version; a merge marks the profile
+// merged into the survivor (the caller then sends the survivor an absorb); an absorb
+// folds the merged profile into this one; a forwarded interaction is applied like any
+// other.
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command);
 
-// Folds `merged`'s history into `survivor`: counters add up, first and last times take
-// the earlier and the later, master data fields empty in the survivor are filled from the
+// Folds `merged`'s history into `survivor`: counters add up (amounts, in total and per
+// quarter, only when both are in the same currency), first and last times take the
+// earlier and the later, master data fields empty in the survivor are filled from the
 // merged one, and the merged id (with the ids it had absorbed) joins `merged_ids`.
 void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged);
 
