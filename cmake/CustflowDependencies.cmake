@@ -13,6 +13,7 @@ find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka rdkafka++)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_package(yaml-cpp 0.7 CONFIG REQUIRED)
 
 # libphonenumber: Debian 12's libphonenumber-dev (8.12) ships neither a CMake config nor a
 # pkg-config file, so the library is wrapped here. Its headers include generated protobuf

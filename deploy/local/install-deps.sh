@@ -10,7 +10,7 @@ packages=(
   libhiredis-dev redis-server redis-tools
   libcurl4-openssl-dev clickhouse-server clickhouse-client
   libgtest-dev libgmock-dev nlohmann-json3-dev libboost-dev libjemalloc-dev libphonenumber-dev
-  curl procps time clang-format
+  libyaml-cpp-dev curl procps time clang-format
 )
 
 missing=()
