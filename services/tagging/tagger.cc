@@ -2,58 +2,157 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
 #include "custflow/core/log.h"
 #include "custflow/v1/command.pb.h"
-#include "services/tagging/tag_rules.h"
 
 namespace custflow::tagging {
 
-Tagger::Tagger(kafka::Producer& producer, core::MetricsRegistry& metrics, std::string commands_topic)
-    : producer_(producer),
+int64_t SystemClock() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+RuleBook::RuleBook(std::string path) : path_(std::move(path)) {}
+
+absl::StatusOr<bool> RuleBook::Reload() {
+  std::string text(DefaultRuleFileText());
+  if (!path_.empty()) {
+    absl::StatusOr<std::string> read = ReadRuleFile(path_);
+    if (!read.ok()) return absl::FailedPreconditionError(path_ + ": " + std::string(read.status().message()));
+    text = std::move(*read);
+  }
+  RuleFileResult loaded = ParseRuleFile(text, path_.empty() ? "built-in default rules" : path_);
+  if (!loaded.rules) {
+    core::LogError("rule file refused; the rules in force stay", {{"errors", FormatErrors(loaded.errors)}});
+    return absl::FailedPreconditionError(FormatErrors(loaded.errors));
+  }
+  std::lock_guard lock(mutex_);
+  bool changed = text != text_;
+  rules_ = std::make_shared<const RuleSet>(std::move(*loaded.rules));
+  text_ = std::move(text);
+  loaded_at_ = google::protobuf::util::TimeUtil::GetCurrentTime();
+  core::LogInfo("rules loaded", {{"version", rules_->version()},
+                                 {"rules", rules_->rules().size()},
+                                 {"scores", rules_->scores().size()},
+                                 {"changed", changed}});
+  return changed;
+}
+
+std::shared_ptr<const RuleSet> RuleBook::Current() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+std::string RuleBook::text() const {
+  std::lock_guard lock(mutex_);
+  return text_;
+}
+
+google::protobuf::Timestamp RuleBook::loaded_at() const {
+  std::lock_guard lock(mutex_);
+  return loaded_at_;
+}
+
+Tagger::Tagger(RuleBook& rules, kafka::Producer& producer, core::MetricsRegistry& metrics,
+               std::string commands_topic, Clock clock)
+    : rules_(rules),
+      producer_(producer),
       commands_topic_(std::move(commands_topic)),
-      commands_(metrics.GetCounter("custflow_tagging_commands_total", "Set-tags commands published.")) {}
+      clock_(std::move(clock)),
+      evaluated_(metrics.GetCounter("custflow_tagging_evaluated_total",
+                                    "Profiles evaluated, from events and sweeps.")),
+      commands_(metrics.GetCounter("custflow_tagging_commands_total", "Set-tags commands published.")),
+      swept_(metrics.GetCounter("custflow_tagging_sweeps_total", "Sweeps finished.")) {}
+
+bool Tagger::PublishIfChanged(const RuleSet& rules, const v1::Profile& profile, Evaluation& evaluation,
+                              std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>>& sent) {
+  evaluated_.Increment();
+  if (!profile.merged_into().empty()) return false;  // its tags live on in the survivor
+  rules.Evaluate(profile, clock_(), evaluation);
+  if (!Differs(evaluation, profile)) return false;
+
+  v1::Command command;
+  int64_t now = clock_();
+  command.set_command_id("tags:" + profile.customer_id() + ":v" + std::to_string(profile.version()) + ":" +
+                         std::to_string(now));
+  command.set_customer_id(profile.customer_id());
+  command.set_actor("tagging");
+  *command.mutable_issued_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(now);
+  *command.mutable_set_tags() = MakeSetTags(rules, evaluation, profile);
+  sent.push_back(producer_.SendAsync(commands_topic_, profile.customer_id(), command.SerializeAsString()));
+  return true;
+}
+
+absl::Status Tagger::AwaitDeliveries(std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>>& sent) {
+  absl::Status first = absl::OkStatus();
+  for (auto& delivery : sent) {
+    absl::StatusOr<kafka::DeliveryReport> report = delivery.get();
+    if (!report.ok()) {
+      if (first.ok()) first = report.status();
+      continue;
+    }
+    commands_.Increment();
+  }
+  sent.clear();
+  return first;
+}
 
 absl::Status Tagger::Handle(std::span<const kafka::Message> batch) {
+  std::shared_ptr<const RuleSet> rules = rules_.Current();
+  Evaluation evaluation;
   std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> sent;
+  v1::Profile profile;
   for (const kafka::Message& message : batch) {
-    v1::Profile profile;
     if (!profile.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()))) {
       core::LogError("unreadable profile snapshot skipped",
                      {{"partition", message.partition}, {"offset", message.offset}});
       continue;
     }
-    std::vector<std::string> tags = EvaluateTags(profile);
-    std::vector<std::string> current(profile.tags().begin(), profile.tags().end());
-    std::sort(current.begin(), current.end());
-    if (tags == current) continue;
-
-    v1::Command command;
-    command.set_command_id("tags_" + profile.customer_id() + "_" + std::to_string(profile.version()));
-    command.set_customer_id(profile.customer_id());
-    command.set_actor("tagging");
-    *command.mutable_issued_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-    v1::SetTags& set_tags = *command.mutable_set_tags();
-    for (std::string& tag : tags) set_tags.add_tags(std::move(tag));
-    set_tags.set_grade(profile.grade());
-    set_tags.set_rules_version(kRulesVersion);
-    sent.push_back(producer_.SendAsync(commands_topic_, profile.customer_id(), command.SerializeAsString()));
+    PublishIfChanged(*rules, profile, evaluation, sent);
   }
-  for (auto& delivery : sent) {
-    absl::StatusOr<kafka::DeliveryReport> report = delivery.get();
-    if (!report.ok()) return report.status();
-    commands_.Increment();
-  }
-  return absl::OkStatus();
+  return AwaitDeliveries(sent);
 }
 
-grpc::Status TaggingService::ListRules(grpc::ServerContext*, const v1::ListRulesRequest*,
-                                       v1::ListRulesResponse* response) {
-  for (v1::TagRule& rule : BuiltinRules()) *response->add_rules() = std::move(rule);
-  response->set_version(kRulesVersion);
-  return grpc::Status::OK;
+absl::StatusOr<SweepStatus> Tagger::Sweep(profile::ProfileStore& store,
+                                          const std::function<void(const SweepStatus&)>& progress) {
+  std::lock_guard lock(sweep_mutex_);
+  std::shared_ptr<const RuleSet> rules = rules_.Current();
+  auto started = std::chrono::steady_clock::now();
+  SweepStatus status;
+  status.rules_version = rules->version();
+  Evaluation evaluation;
+  std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> sent;
+  constexpr size_t kPage = 500;
+  size_t in_page = 0;
+  auto end_page = [&]() -> absl::Status {
+    in_page = 0;
+    // Deliveries are awaited page by page, so a sweep holds at most a page of commands.
+    absl::Status delivered = AwaitDeliveries(sent);
+    status.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (progress) progress(status);
+    return delivered;
+  };
+  absl::Status walked = store.ForEachProfile(
+      [&](const v1::Profile& profile) -> absl::Status {
+        ++status.evaluated;
+        if (PublishIfChanged(*rules, profile, evaluation, sent)) ++status.changed;
+        if (++in_page < kPage) return absl::OkStatus();
+        return end_page();
+      },
+      kPage);
+  absl::Status last = end_page();
+  if (!walked.ok()) return walked;
+  if (!last.ok()) return last;
+  swept_.Increment();
+  core::LogInfo("sweep done", {{"evaluated", status.evaluated},
+                               {"changed", status.changed},
+                               {"seconds", status.seconds},
+                               {"rules_version", status.rules_version}});
+  return status;
 }
 
 }  // namespace custflow::tagging
