@@ -7,37 +7,16 @@
 
 #include <memory>
 
-#include "custflow/clickhouse/http_clickhouse_client.h"
-#include "services/profile/tests/profile_test_support.h"
-#include "services/reporting/clickhouse_sink.h"
-#include "services/reporting/schema.h"
-#include "tests/support/clickhouse_server.h"
+#include "services/profile/tests/profile_clickhouse_test.h"
 
 namespace custflow::profile::test {
 namespace {
 
-class ProfileRebuildTest : public ProfileTest {
+class ProfileRebuildTest : public ProfileClickHouseTest {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<custflow::testing::LocalClickHouseServer> server =
-        custflow::testing::StartClickHouseServer();
-    ASSERT_TRUE(server.ok()) << server.status();
-    clickhouse_ = std::make_unique<custflow::testing::LocalClickHouseServer>(*std::move(server));
-  }
-  static void TearDownTestSuite() { clickhouse_.reset(); }
-
   void SetUp() override {
-    ProfileTest::SetUp();
-    ASSERT_NE(clickhouse_, nullptr);
-    clickhouse::HttpClickHouseOptions options;
-    options.url = clickhouse_->url();
-    client_.emplace(options);
-    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS profile_versions").ok());
-    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS schema_migrations").ok());
-    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS sink_offsets").ok());
-    ASSERT_TRUE(client_->Execute("DROP TABLE IF EXISTS interactions").ok());
-    absl::Status migrated = reporting::ApplyMigrations(*client_);
-    ASSERT_TRUE(migrated.ok()) << migrated;
+    ProfileClickHouseTest::SetUp();
+    if (HasFatalFailure()) return;
     archive_.emplace(*client_, 2);  // small pages, so paging is exercised
     archived_store_.emplace(*redis_, &*archive_);
   }
@@ -70,25 +49,11 @@ class ProfileRebuildTest : public ProfileTest {
     ASSERT_TRUE(applier_->Apply(interactions.messages()).ok());
   }
 
-  // What the reporting sink does in production: every published snapshot into ClickHouse.
-  void SinkSnapshots() {
-    std::vector<kafka::InMemoryProducer::Record> snapshots = DeliveredTo(kTopics.profiles);
-    std::vector<kafka::Message> batch;
-    for (const kafka::InMemoryProducer::Record& record : snapshots) batch.push_back(ToMessage(record));
-    reporting::ClickHouseSink sink(*client_, metrics_, {kTopics.interactions, kTopics.profiles});
-    absl::Status written = sink.Write(batch);
-    ASSERT_TRUE(written.ok()) << written;
-  }
-
   void WipeRedis() { ASSERT_TRUE(redis_->Command({"FLUSHALL"}).ok()); }
 
-  static std::unique_ptr<custflow::testing::LocalClickHouseServer> clickhouse_;
-  std::optional<clickhouse::HttpClickHouseClient> client_;
   std::optional<ClickHouseProfileArchive> archive_;
   std::optional<ProfileStore> archived_store_;
 };
-
-std::unique_ptr<custflow::testing::LocalClickHouseServer> ProfileRebuildTest::clickhouse_;
 
 TEST_F(ProfileRebuildTest, AWipedRedisIsRebuiltWithIdenticalProfilesIndexesAndOffsets) {
   ApplyHistory();

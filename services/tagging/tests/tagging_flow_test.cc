@@ -12,15 +12,11 @@
 #include <optional>
 #include <thread>
 
-#include "custflow/clickhouse/http_clickhouse_client.h"
-#include "services/profile/tests/profile_test_support.h"
-#include "services/reporting/clickhouse_sink.h"
+#include "services/profile/tests/profile_clickhouse_test.h"
 #include "services/reporting/distribution.h"
-#include "services/reporting/schema.h"
 #include "services/tagging/tag_history.h"
 #include "services/tagging/tagger.h"
 #include "services/tagging/tagging_service.h"
-#include "tests/support/clickhouse_server.h"
 
 namespace custflow::tagging {
 namespace {
@@ -31,24 +27,11 @@ using profile::test::kTopics;
 
 constexpr int64_t kDay = 86400;
 
-class TaggingFlowTest : public profile::test::ProfileTest {
+class TaggingFlowTest : public profile::test::ProfileClickHouseTest {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<custflow::testing::LocalClickHouseServer> server =
-        custflow::testing::StartClickHouseServer();
-    ASSERT_TRUE(server.ok()) << server.status();
-    clickhouse_ = std::make_unique<custflow::testing::LocalClickHouseServer>(*std::move(server));
-  }
-  static void TearDownTestSuite() { clickhouse_.reset(); }
-
   void SetUp() override {
-    ProfileTest::SetUp();
-    ASSERT_NE(clickhouse_, nullptr);
-    clickhouse::HttpClickHouseOptions options;
-    options.url = clickhouse_->url();
-    client_.emplace(options);
-    absl::Status migrated = reporting::ApplyMigrations(*client_);
-    ASSERT_TRUE(migrated.ok()) << migrated;
+    ProfileClickHouseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(rules_.Reload().ok());
     tagger_.emplace(rules_, producer_, metrics_, kTopics.commands, [this] { return now_.load(); });
   }
@@ -62,17 +45,6 @@ class TaggingFlowTest : public profile::test::ProfileTest {
     snapshots_seen_ = snapshots.size();
     absl::Status handled = tagger_->Handle(batch);
     ASSERT_TRUE(handled.ok()) << handled;
-  }
-
-  // Plays the reporting sink's consumer: every snapshot so far (it skips what it stored).
-  void SinkSnapshots() {
-    std::vector<kafka::InMemoryProducer::Record> snapshots = DeliveredTo(kTopics.profiles);
-    std::vector<kafka::Message> batch;
-    for (const kafka::InMemoryProducer::Record& record : snapshots)
-      batch.push_back(profile::test::ToMessage(record));
-    reporting::ClickHouseSink sink(*client_, metrics_, {kTopics.interactions, kTopics.profiles});
-    absl::Status written = sink.Write(batch);
-    ASSERT_TRUE(written.ok()) << written;
   }
 
   // Waits until the stored profile has `tags`.
@@ -114,15 +86,11 @@ class TaggingFlowTest : public profile::test::ProfileTest {
     return entries;
   }
 
-  static std::unique_ptr<custflow::testing::LocalClickHouseServer> clickhouse_;
-  std::optional<clickhouse::HttpClickHouseClient> client_;
   RuleBook rules_{""};
   std::atomic<int64_t> now_{kT0 + kDay};
   std::optional<Tagger> tagger_;
   size_t snapshots_seen_ = 0;
 };
-
-std::unique_ptr<custflow::testing::LocalClickHouseServer> TaggingFlowTest::clickhouse_;
 
 TEST_F(TaggingFlowTest, OrdersMakeACustomerHighValueUntilNinetyDaysPassWithoutOne) {
   profile::test::Broker broker(producer_);
