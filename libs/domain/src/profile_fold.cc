@@ -62,9 +62,12 @@ std::vector<std::string> Difference(const std::vector<std::string>& from,
 
 // Replaces tags and grade and records what changed in `tag_change`, for the version this
 // command gives the profile. False when tags (as a set) and grade stay as they are, so a
-// re-evaluation that agrees with the profile makes no new version.
+// re-evaluation that agrees with the profile makes no new version, and when the tags were
+// computed from another version of the profile: that version's snapshot is evaluated on
+// its own, so tags from a replayed or overtaken snapshot never overwrite newer ones.
 bool SetTags(v1::Profile& profile, const v1::Command& command) {
   const v1::SetTags& set = command.set_tags();
+  if (set.profile_version() != 0 && set.profile_version() != profile.version()) return false;
   std::vector<std::string> tags = SortedUnique(set.tags());
   std::vector<std::string> current = SortedUnique(profile.tags());
   std::vector<std::string> added = Difference(tags, current);

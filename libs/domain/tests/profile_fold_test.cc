@@ -214,6 +214,25 @@ TEST(ProfileFold, SetTagsKeepsOnlyTheRulesOfChangedTags) {
   EXPECT_TRUE(profile.tag_change().rules().empty());
 }
 
+TEST(ProfileFold, SetTagsAppliesOnlyToTheVersionItWasComputedFrom) {
+  v1::Profile profile = NewProfile();
+  profile.set_version(7);
+  v1::Command stale = SetTagsCommand({"value:low"}, "D");
+  stale.mutable_set_tags()->set_profile_version(6);
+  EXPECT_FALSE(ApplyCommand(profile, stale));
+  EXPECT_EQ(profile.tags_size(), 0);
+  EXPECT_EQ(profile.version(), 7u);
+
+  v1::Command current = SetTagsCommand({"value:high"}, "A");
+  current.mutable_set_tags()->set_profile_version(7);
+  ASSERT_TRUE(ApplyCommand(profile, current));
+  EXPECT_EQ(List(profile.tags()), (std::vector<std::string>{"value:high"}));
+  EXPECT_EQ(profile.version(), 8u);
+  // Computed from version 7, it does not apply again to version 8.
+  current.mutable_set_tags()->add_tags("extra");
+  EXPECT_FALSE(ApplyCommand(profile, current));
+}
+
 TEST(ProfileFold, AddsOrderAndRefundAmountsToTheirQuarter) {
   v1::Profile profile = NewProfile();
   auto with_amount = [](v1::Interaction event, int64_t minor) {

@@ -250,6 +250,7 @@ v1::SetTags MakeSetTags(const RuleSet& rules, const Evaluation& evaluation, cons
   }
   set_tags.set_grade(std::string(evaluation.grade));
   set_tags.set_rules_version(rules.version());
+  set_tags.set_profile_version(profile.version());
   return set_tags;
 }
 
