@@ -147,6 +147,28 @@ std::optional<std::string> Standard(const WordTable& table, std::string_view wor
 
 std::optional<std::string> StandardIndustry(std::string_view word) { return Standard(Get().industry, word); }
 
+namespace {
+
+std::vector<std::string> Names(const WordTable& table) {
+  std::vector<std::string> names;
+  for (const Entry& entry : table.entries()) names.push_back(entry.standard);
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> StandardIndustries() { return Names(Get().industry); }
+std::vector<std::string> StandardEnterpriseTypes() { return Names(Get().enterprise_type); }
+std::vector<std::string> StandardEnterpriseSizes() { return Names(Get().enterprise_size); }
+std::vector<std::string> StandardProvinces() { return Names(Get().province); }
+
+std::vector<KnownCity> KnownCities() {
+  std::vector<KnownCity> cities;
+  for (const Entry& entry : Get().city.entries())
+    cities.push_back({.name = entry.standard, .province = entry.parent});
+  return cities;
+}
+
 std::optional<std::string> StandardEnterpriseType(std::string_view word) {
   return Standard(Get().enterprise_type, word);
 }

@@ -238,8 +238,15 @@ bool Differs(const Evaluation& evaluation, const v1::Profile& profile) {
   return false;
 }
 
-v1::SetTags MakeSetTags(const RuleSet& rules, const Evaluation& evaluation, const v1::Profile& profile) {
-  v1::SetTags set_tags;
+v1::Command MakeSetTagsCommand(const RuleSet& rules, const Evaluation& evaluation, const v1::Profile& profile,
+                               int64_t now) {
+  v1::Command command;
+  command.set_command_id("tags:" + profile.customer_id() + ":v" + std::to_string(profile.version()) + ":" +
+                         std::to_string(now));
+  command.set_customer_id(profile.customer_id());
+  command.set_actor("tagging");
+  *command.mutable_issued_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(now);
+  v1::SetTags& set_tags = *command.mutable_set_tags();
   for (size_t i = 0; i < evaluation.tags.size(); ++i) {
     set_tags.add_tags(std::string(evaluation.tags[i]));
     (*set_tags.mutable_rules())[std::string(evaluation.tags[i])] = std::string(evaluation.rules[i]);
@@ -251,7 +258,7 @@ v1::SetTags MakeSetTags(const RuleSet& rules, const Evaluation& evaluation, cons
   set_tags.set_grade(std::string(evaluation.grade));
   set_tags.set_rules_version(rules.version());
   set_tags.set_profile_version(profile.version());
-  return set_tags;
+  return command;
 }
 
 }  // namespace custflow::tagging

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "custflow/v1/common.pb.h"
 
@@ -28,6 +29,13 @@ struct KnownCity {
 };
 // "深圳", "Shenzhen" -> {"深圳市", "广东省"}.
 std::optional<KnownCity> LookupCity(std::string_view word);
+
+// The standard names, in the files' order (for pickers, generators and reports).
+std::vector<std::string> StandardIndustries();
+std::vector<std::string> StandardEnterpriseTypes();
+std::vector<std::string> StandardEnterpriseSizes();
+std::vector<std::string> StandardProvinces();
+std::vector<KnownCity> KnownCities();
 
 // `region` with every part the vocabulary knows in its standard form: the province from
 // its short form, the city from its short form when it lies in that province (or the

@@ -126,8 +126,11 @@ class RuleSet {
 // Whether the evaluation differs from what the profile carries (tags as a set, grade).
 bool Differs(const Evaluation& evaluation, const v1::Profile& profile);
 
-// The set-tags command body that gives `profile` the evaluated tags and grade: the rule
-// behind each tag it keeps or gains, and behind each tag it loses.
-v1::SetTags MakeSetTags(const RuleSet& rules, const Evaluation& evaluation, const v1::Profile& profile);
+// The set-tags command that gives `profile` the evaluated tags and grade (by `rules` at
+// `now`, Unix seconds): every tag with the rule behind it, the rule behind each tag it
+// loses, the grade, the rule set version and the profile version it was computed from;
+// id "tags:<customer>:v<version>:<now>", actor "tagging".
+v1::Command MakeSetTagsCommand(const RuleSet& rules, const Evaluation& evaluation, const v1::Profile& profile,
+                               int64_t now);
 
 }  // namespace custflow::tagging
