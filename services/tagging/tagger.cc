@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <vector>
 
@@ -72,17 +73,11 @@ bool Tagger::PublishIfChanged(const RuleSet& rules, const v1::Profile& profile, 
                               std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>>& sent) {
   evaluated_.Increment();
   if (!profile.merged_into().empty()) return false;  // its tags live on in the survivor
-  rules.Evaluate(profile, clock_(), evaluation);
+  int64_t now = clock_();
+  rules.Evaluate(profile, now, evaluation);
   if (!Differs(evaluation, profile)) return false;
 
-  v1::Command command;
-  int64_t now = clock_();
-  command.set_command_id("tags:" + profile.customer_id() + ":v" + std::to_string(profile.version()) + ":" +
-                         std::to_string(now));
-  command.set_customer_id(profile.customer_id());
-  command.set_actor("tagging");
-  *command.mutable_issued_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(now);
-  *command.mutable_set_tags() = MakeSetTags(rules, evaluation, profile);
+  v1::Command command = MakeSetTagsCommand(rules, evaluation, profile, now);
   sent.push_back(producer_.SendAsync(commands_topic_, profile.customer_id(), command.SerializeAsString()));
   return true;
 }
@@ -125,26 +120,36 @@ absl::StatusOr<SweepStatus> Tagger::Sweep(profile::ProfileStore& store,
   SweepStatus status;
   status.rules_version = rules->version();
   Evaluation evaluation;
-  std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> sent;
+  // Each page's commands are awaited a few pages later: waiting for every page's
+  // confirmation before reading on would leave the sweep idle for most of its time (a
+  // broker round trip per page), while a bounded number of pages in flight keeps memory
+  // bounded and stops the sweep at the first failed delivery soon after.
   constexpr size_t kPage = 500;
-  size_t in_page = 0;
-  auto end_page = [&]() -> absl::Status {
-    in_page = 0;
-    // Deliveries are awaited page by page, so a sweep holds at most a page of commands.
-    absl::Status delivered = AwaitDeliveries(sent);
+  constexpr size_t kPagesInFlight = 8;
+  std::deque<std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>>> pages(1);
+  absl::Status delivered = absl::OkStatus();
+  auto end_page = [&](bool last) -> absl::Status {
+    pages.emplace_back();
+    while (!pages.empty() && (last || pages.size() > kPagesInFlight)) {
+      absl::Status page = AwaitDeliveries(pages.front());
+      if (delivered.ok()) delivered = page;
+      pages.pop_front();
+    }
     status.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (progress) progress(status);
     return delivered;
   };
+  size_t in_page = 0;
   absl::Status walked = store.ForEachProfile(
       [&](const v1::Profile& profile) -> absl::Status {
         ++status.evaluated;
-        if (PublishIfChanged(*rules, profile, evaluation, sent)) ++status.changed;
+        if (PublishIfChanged(*rules, profile, evaluation, pages.back())) ++status.changed;
         if (++in_page < kPage) return absl::OkStatus();
-        return end_page();
+        in_page = 0;
+        return end_page(false);
       },
       kPage);
-  absl::Status last = end_page();
+  absl::Status last = end_page(true);
   if (!walked.ok()) return walked;
   if (!last.ok()) return last;
   swept_.Increment();

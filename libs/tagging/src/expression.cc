@@ -344,8 +344,18 @@ int64_t QuarterIndex(int64_t seconds) {
   gmtime_r(&time, &utc);
   return (static_cast<int64_t>(utc.tm_year) + 1900) * 4 + utc.tm_mon / 3;
 }
-std::string QuarterName(int64_t index) {
-  return std::to_string(index / 4) + "-Q" + std::to_string(index % 4 + 1);
+
+// The quarter index of a key "2026-Q3" (as domain::QuarterKey writes them); -1 for any
+// other key. Parsed rather than formatted, so a sum walks the profile's few keys without
+// building strings.
+int64_t QuarterIndex(std::string_view key) {
+  if (key.size() != 7 || key[4] != '-' || key[5] != 'Q' || key[6] < '1' || key[6] > '4') return -1;
+  int64_t year = 0;
+  for (char c : key.substr(0, 4)) {
+    if (c < '0' || c > '9') return -1;
+    year = year * 10 + (c - '0');
+  }
+  return year * 4 + (key[6] - '1');
 }
 
 class Since final : public Node {
@@ -401,19 +411,17 @@ class QuarterSum final : public Node {
       : Node(Type::kNumber), amount_(amount), quarters_(quarters), skip_(skip) {}
   Value Eval(const EvalContext& context) const override {
     int64_t last = QuarterIndex(context.now) - skip_;
-    double sum = 0;
-    for (int64_t quarter = last - quarters_ + 1; quarter <= last; ++quarter) {
-      std::string key = QuarterName(quarter);
-      if (amount_) {
-        auto found = context.profile.amount_by_quarter().find(key);
-        if (found != context.profile.amount_by_quarter().end())
-          sum += static_cast<double>(found->second) / 100;
-      } else {
-        auto found = context.profile.orders_by_quarter().find(key);
-        if (found != context.profile.orders_by_quarter().end()) sum += static_cast<double>(found->second);
+    int64_t first = last - quarters_ + 1;
+    auto sum = [&](const auto& by_quarter, double scale) {
+      double total = 0;
+      for (const auto& [key, value] : by_quarter) {
+        int64_t quarter = QuarterIndex(std::string_view(key));
+        if (quarter >= first && quarter <= last) total += static_cast<double>(value) / scale;
       }
-    }
-    return Number(Type::kNumber, sum);
+      return total;
+    };
+    return Number(Type::kNumber, amount_ ? sum(context.profile.amount_by_quarter(), 100)
+                                         : sum(context.profile.orders_by_quarter(), 1));
   }
 
  private:
