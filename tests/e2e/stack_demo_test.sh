@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's demo path on its own data folder and ports: stack.sh up (twice: the second
 # must find everything running), the CLI demo, the master-data commands (import, search,
-# follow-up, quality, duplicates), status, and down (which must stop every process it
-# started).
+# follow-up, quality, duplicates), the tag commands over the default rules (rules, explain,
+# distribution by tag, segment, history, reload, sweep, validate), status, and down (which must
+# stop every process it started).
 #   stack_demo_test.sh BUILD_DIR
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,7 +22,9 @@ echo "$second"
 # shellcheck disable=SC1091
 source "$CUSTFLOW_LOCAL_DIR/stack.env"
 cli="$CUSTFLOW_BUILD_DIR/tools/custflow/custflow"
-"$cli" demo --customers 30 --events 300
+"$cli" demo --customers 30 --events 300 | tee "$CUSTFLOW_LOCAL_DIR/demo.txt"
+run=$(sed -n 's/^upserted [0-9]* customers (run \(.*\))$/\1/p' "$CUSTFLOW_LOCAL_DIR/demo.txt")
+[ -n "$run" ] || { echo "FAIL: the demo did not name its run"; exit 1; }
 
 # Master data through the CLI: the import template, then search, a follow-up, the
 # quality report and duplicates over what is stored.
@@ -40,6 +43,56 @@ grep -q "has 1 follow-ups, stage '需求确认'" <<<"$followed" || { echo "FAIL:
 "$cli" quality | tee "$CUSTFLOW_LOCAL_DIR/quality.txt"
 grep -q "customers;" "$CUSTFLOW_LOCAL_DIR/quality.txt" || { echo "FAIL: quality report"; exit 1; }
 "$cli" duplicates --rule phone
+
+# Tags: the tagging service tags the demo customers by the default rules (every customer
+# gets one lifecycle tag), explains them, and serves segments, history and sweeps.
+customer="$run-c0"
+for _ in $(seq 1 300); do
+  "$cli" profile "$customer" | grep -q '"lifecycle:' && break
+  sleep 0.2
+done
+"$cli" profile "$customer" | tee "$CUSTFLOW_LOCAL_DIR/profile.txt"
+grep -q '"lifecycle:' "$CUSTFLOW_LOCAL_DIR/profile.txt" || { echo "FAIL: $customer has no lifecycle tag"; exit 1; }
+"$cli" tags rules | tee "$CUSTFLOW_LOCAL_DIR/rules.txt"
+grep -q '^lifecycle-potential@[0-9]* *lifecycle:potential ' "$CUSTFLOW_LOCAL_DIR/rules.txt" ||
+  { echo "FAIL: tags rules does not list the lifecycle rules"; exit 1; }
+grep -q '^customer-grade@[0-9]* -> grade:<grade>' "$CUSTFLOW_LOCAL_DIR/rules.txt" ||
+  { echo "FAIL: tags rules does not list the scores"; exit 1; }
+"$cli" tags explain "$customer" | tee "$CUSTFLOW_LOCAL_DIR/explain.txt"
+grep -q '^  applied  *lifecycle:' "$CUSTFLOW_LOCAL_DIR/explain.txt" ||
+  { echo "FAIL: tags explain shows no applied lifecycle rule"; exit 1; }
+grep -q '^tags by the rules: .*lifecycle:' "$CUSTFLOW_LOCAL_DIR/explain.txt" ||
+  { echo "FAIL: tags explain shows no final tags"; exit 1; }
+by_tag=""
+for _ in $(seq 1 150); do
+  by_tag=$("$cli" distribution --by tag)
+  grep -q '^lifecycle:' <<<"$by_tag" && break
+  sleep 0.2
+done
+echo "$by_tag"
+grep -q '^lifecycle:' <<<"$by_tag" || { echo "FAIL: distribution --by tag shows no lifecycle row"; exit 1; }
+lifecycle='lifecycle:loyal or lifecycle:potential or lifecycle:marginal or lifecycle:lost'
+"$cli" tags segment "$lifecycle" --all --page-size 7 >"$CUSTFLOW_LOCAL_DIR/segment.txt"
+grep -qx "$customer" "$CUSTFLOW_LOCAL_DIR/segment.txt" ||
+  { echo "FAIL: tags segment does not return $customer"; exit 1; }
+"$cli" tags segment 'not (' && { echo "FAIL: a bad segment expression was accepted"; exit 1; }
+"$cli" tags history "$customer" --limit 5
+reloaded=$("$cli" tags reload)
+echo "$reloaded"
+grep -q '^rule set .* in force: ' <<<"$reloaded" || { echo "FAIL: tags reload"; exit 1; }
+swept=$("$cli" tags sweep)
+echo "$swept"
+grep -q '^sweep done with rule set .*customers evaluated' <<<"$swept" || { echo "FAIL: tags sweep"; exit 1; }
+"$cli" tags validate "$repo/data/rules/default.yaml" --dry-run
+printf 'version: "broken"\nrules:\n  - id: a\n    tag: value:x\n    when: order_count >\n' \
+  >"$CUSTFLOW_LOCAL_DIR/broken.yaml"
+if "$cli" tags validate "$CUSTFLOW_LOCAL_DIR/broken.yaml" 2>"$CUSTFLOW_LOCAL_DIR/validate.txt"; then
+  echo "FAIL: tags validate accepted a broken rule file"
+  exit 1
+fi
+cat "$CUSTFLOW_LOCAL_DIR/validate.txt"
+grep -q "broken.yaml:5:[0-9]*: " "$CUSTFLOW_LOCAL_DIR/validate.txt" ||
+  { echo "FAIL: tags validate does not name file and line"; exit 1; }
 
 pids=$(cat "$CUSTFLOW_LOCAL_DIR"/run/*.pid)
 "$stack" down

@@ -2,7 +2,7 @@
 //   custflow demo [--customers N] [--events N] [--seed N]
 //       Sends sample customers and interactions through the running stack and prints the
 //       customer distribution by province once the reports count everything sent.
-//   custflow distribution [--by province|city|district|department|team|owner|industry|source|type|stage]
+//   custflow distribution [--by province|city|district|department|team|owner|industry|source|type|stage|tag]
 //   custflow profile CUSTOMER_ID
 //   custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]
 //       Imports customers from a CSV file laid out like
@@ -18,8 +18,11 @@
 //   custflow duplicates [--rule phone|name|both] [--owner X]
 //   custflow merge SURVIVOR_ID MERGED_ID
 //   custflow quality [--owner X] [--department X]
-// Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS and
-// CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them to .local/stack.env).
+//   custflow tags rules|explain|segment|history|validate|reload|sweep ...
+//       Tag rules, segments and grades (tags_commands.h; `custflow tags --help`).
+// Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
+// CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
+// to .local/stack.env).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -44,62 +47,28 @@
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
+#include "tools/custflow/tags_commands.h"
 
 namespace custflow::tools {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Address(const char* variable, const char* fallback) {
-  const char* value = std::getenv(variable);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback) {
-  return grpc::CreateChannel(Address(variable, fallback), grpc::InsecureChannelCredentials());
-}
-
-// "--name value" options after the subcommand.
-std::map<std::string, std::string> Options(int argc, char** argv, int first) {
-  std::map<std::string, std::string> options;
-  for (int i = first; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
-  return options;
-}
-
-int Fail(const std::string& what, const grpc::Status& status) {
-  std::fprintf(stderr, "custflow: %s: %s (%d)\n", what.c_str(), status.error_message().c_str(),
-               static_cast<int>(status.error_code()));
-  return 1;
-}
-
-// `text` padded with spaces to `width` terminal columns: CJK characters take two columns,
-// so printf's byte-counted widths would misalign Chinese names.
-std::string Column(std::string_view text, size_t width) {
-  size_t columns = 0;
-  for (size_t i = 0; i < text.size();) {
-    unsigned char lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    uint32_t code = lead < 0x80 ? lead : lead & (0xFF >> (length + 1));
-    for (size_t k = 1; k < length && i + k < text.size(); ++k) code = (code << 6) | (text[i + k] & 0x3F);
-    bool wide = (code >= 0x1100 && code <= 0x115F) || (code >= 0x2E80 && code <= 0xA4CF) ||
-                (code >= 0xAC00 && code <= 0xD7A3) || (code >= 0xF900 && code <= 0xFAFF) ||
-                (code >= 0xFE30 && code <= 0xFE4F) || (code >= 0xFF00 && code <= 0xFF60) ||
-                (code >= 0xFFE0 && code <= 0xFFE6);
-    columns += wide ? 2 : 1;
-    i += length;
-  }
-  std::string padded(text);
-  if (columns < width) padded.append(width - columns, ' ');
-  return padded;
-}
-
 bool ParseDimension(const std::string& name, v1::Dimension& out) {
   static const std::map<std::string, v1::Dimension> dimensions = {
-      {"province", v1::DIMENSION_PROVINCE},  {"city", v1::DIMENSION_CITY},
-      {"district", v1::DIMENSION_DISTRICT},  {"department", v1::DIMENSION_DEPARTMENT},
-      {"team", v1::DIMENSION_TEAM},          {"owner", v1::DIMENSION_OWNER},
-      {"industry", v1::DIMENSION_INDUSTRY},  {"source", v1::DIMENSION_SOURCE},
-      {"type", v1::DIMENSION_CUSTOMER_TYPE}, {"stage", v1::DIMENSION_FOLLOW_UP_STAGE}};
+      {"province", v1::DIMENSION_PROVINCE},
+      {"city", v1::DIMENSION_CITY},
+      {"district", v1::DIMENSION_DISTRICT},
+      {"department", v1::DIMENSION_DEPARTMENT},
+      {"team", v1::DIMENSION_TEAM},
+      {"owner", v1::DIMENSION_OWNER},
+      {"industry", v1::DIMENSION_INDUSTRY},
+      {"source", v1::DIMENSION_SOURCE},
+      {"type", v1::DIMENSION_CUSTOMER_TYPE},
+      {"stage", v1::DIMENSION_FOLLOW_UP_STAGE},
+      {"tag", v1::DIMENSION_TAG},
+  };
   auto it = dimensions.find(name);
   if (it == dimensions.end()) return false;
   out = it->second;
@@ -116,9 +85,13 @@ grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimens
 }
 
 void PrintDistribution(const v1::DistributionResponse& distribution) {
-  std::printf("%-16s %10s %13s\n", "value", "customers", "interactions");
+  // Values as wide as the widest (tags such as "attention:idle-high-potential" are long).
+  size_t width = 16;
+  for (const v1::DistributionRow& row : distribution.rows())
+    width = std::max(width, DisplayWidth(row.value()));
+  std::printf("%s %10s %13s\n", Column("value", width).c_str(), "customers", "interactions");
   for (const v1::DistributionRow& row : distribution.rows()) {
-    std::printf("%s %10llu %13llu\n", Column(row.value().empty() ? "(none)" : row.value(), 16).c_str(),
+    std::printf("%s %10llu %13llu\n", Column(row.value().empty() ? "(none)" : row.value(), width).c_str(),
                 static_cast<unsigned long long>(row.customers()),
                 static_cast<unsigned long long>(row.interactions()));
   }
@@ -143,10 +116,6 @@ int Distribution(int argc, char** argv) {
 
 std::unique_ptr<v1::ProfileService::Stub> ProfileStub() {
   return v1::ProfileService::NewStub(Connect("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"));
-}
-
-void SetDeadline(grpc::ClientContext& context, int seconds) {
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }
 
 int Profile(int argc, char** argv) {
@@ -590,11 +559,12 @@ int main(int argc, char** argv) {
   if (command == "duplicates") return custflow::tools::Duplicates(argc, argv);
   if (command == "merge") return custflow::tools::Merge(argc, argv);
   if (command == "quality") return custflow::tools::Quality(argc, argv);
+  if (command == "tags") return custflow::tools::Tags(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
       "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
-      "type|stage]\n"
+      "type|stage|tag]\n"
       "       custflow profile CUSTOMER_ID\n"
       "       custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n"
       "       custflow search [--owner X] [--department X] [--team X] [--province X] [--city X] [--district "
@@ -607,6 +577,8 @@ int main(int argc, char** argv) {
       "                          [--agent NAME]\n"
       "       custflow duplicates [--rule phone|name|both] [--owner X]\n"
       "       custflow merge SURVIVOR_ID MERGED_ID\n"
-      "       custflow quality [--owner X] [--department X]\n");
+      "       custflow quality [--owner X] [--department X]\n"
+      "       custflow tags rules|explain|segment|history|validate|reload|sweep ... (custflow tags "
+      "--help)\n");
   return 2;
 }

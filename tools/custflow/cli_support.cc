@@ -1,0 +1,60 @@
+// Helpers shared by the custflow subcommands.
+#include "tools/custflow/cli_support.h"
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace custflow::tools {
+
+std::string Address(const char* variable, const char* fallback) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback) {
+  return grpc::CreateChannel(Address(variable, fallback), grpc::InsecureChannelCredentials());
+}
+
+std::map<std::string, std::string> Options(int argc, char** argv, int first) {
+  std::map<std::string, std::string> options;
+  for (int i = first; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
+  return options;
+}
+
+int Fail(const std::string& what, const grpc::Status& status) {
+  std::fprintf(stderr, "custflow: %s: %s (%d)\n", what.c_str(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()));
+  return 1;
+}
+
+void SetDeadline(grpc::ClientContext& context, int seconds) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+}
+
+size_t DisplayWidth(std::string_view text) {
+  size_t columns = 0;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    uint32_t code = lead < 0x80 ? lead : lead & (0xFF >> (length + 1));
+    for (size_t k = 1; k < length && i + k < text.size(); ++k) code = (code << 6) | (text[i + k] & 0x3F);
+    bool wide = (code >= 0x1100 && code <= 0x115F) || (code >= 0x2E80 && code <= 0xA4CF) ||
+                (code >= 0xAC00 && code <= 0xD7A3) || (code >= 0xF900 && code <= 0xFAFF) ||
+                (code >= 0xFE30 && code <= 0xFE4F) || (code >= 0xFF00 && code <= 0xFF60) ||
+                (code >= 0xFFE0 && code <= 0xFFE6);
+    columns += wide ? 2 : 1;
+    i += length;
+  }
+  return columns;
+}
+
+std::string Column(std::string_view text, size_t width) {
+  size_t columns = DisplayWidth(text);
+  std::string padded(text);
+  if (columns < width) padded.append(width - columns, ' ');
+  return padded;
+}
+
+}  // namespace custflow::tools

@@ -1,0 +1,34 @@
+// What every custflow subcommand shares: service addresses, error reporting, deadlines and
+// table columns that line up on a terminal (CJK characters take two columns).
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace custflow::tools {
+
+// The address in environment variable `variable`, or `fallback` when it is unset or empty.
+std::string Address(const char* variable, const char* fallback);
+
+std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback);
+
+// "--name value" options after the subcommand.
+std::map<std::string, std::string> Options(int argc, char** argv, int first);
+
+// Prints "custflow: <what>: <message> (<code>)" to stderr and returns exit code 1.
+int Fail(const std::string& what, const grpc::Status& status);
+
+void SetDeadline(grpc::ClientContext& context, int seconds);
+
+// Terminal columns `text` takes: printf's byte-counted widths would misalign Chinese names.
+size_t DisplayWidth(std::string_view text);
+
+// `text` padded with spaces to `width` terminal columns.
+std::string Column(std::string_view text, size_t width);
+
+}  // namespace custflow::tools
