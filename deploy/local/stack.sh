@@ -106,6 +106,9 @@ start_kafka() {
 }
 
 write_env() {
+  # The tagging service's rule file: a copy of the default rules to edit locally; after an
+  # edit, `custflow tags reload` or SIGHUP puts it in force (a bad file is refused).
+  [ -f "$local_dir/rules.yaml" ] || cp "$repo/data/rules/default.yaml" "$local_dir/rules.yaml"
   cat >"$local_dir/stack.env.tmp" <<ENV
 export CUSTFLOW_KAFKA_BROKERS=$(cat "$local_dir/kafka/bootstrap")
 export CUSTFLOW_REDIS_ADDRESS=127.0.0.1:$redis_port
@@ -114,6 +117,7 @@ export CUSTFLOW_INGEST_ADDRESS=127.0.0.1:${grpc_port[ingest]}
 export CUSTFLOW_PROFILE_ADDRESS=127.0.0.1:${grpc_port[profile]}
 export CUSTFLOW_TAGGING_ADDRESS=127.0.0.1:${grpc_port[tagging]}
 export CUSTFLOW_REPORTING_ADDRESS=127.0.0.1:${grpc_port[reporting]}
+export CUSTFLOW_TAGGING_RULES_FILE=$local_dir/rules.yaml
 ENV
   mv "$local_dir/stack.env.tmp" "$local_dir/stack.env"
 }

@@ -48,7 +48,7 @@ grep -q "customers;" "$CUSTFLOW_LOCAL_DIR/quality.txt" || { echo "FAIL: quality 
 # gets one lifecycle tag), explains them, and serves segments, history and sweeps.
 customer="$run-c0"
 for _ in $(seq 1 300); do
-  "$cli" profile "$customer" | grep -q '"lifecycle:' && break
+  grep -q '"lifecycle:' <<<"$("$cli" profile "$customer")" && break
   sleep 0.2
 done
 "$cli" profile "$customer" | tee "$CUSTFLOW_LOCAL_DIR/profile.txt"
@@ -80,6 +80,24 @@ grep -qx "$customer" "$CUSTFLOW_LOCAL_DIR/segment.txt" ||
 reloaded=$("$cli" tags reload)
 echo "$reloaded"
 grep -q '^rule set .* in force: ' <<<"$reloaded" || { echo "FAIL: tags reload"; exit 1; }
+# A rule added to the stack's rule file is in force after SIGHUP, and the sweep that
+# follows a rule change gives every customer its tag.
+printf '  - id: e2e-everyone\n    tag: e2e:everyone\n    when: "true"\n' >>"$CUSTFLOW_LOCAL_DIR/rules.yaml"
+kill -HUP "$(cat "$CUSTFLOW_LOCAL_DIR/run/tagging.pid")"
+rules=""
+for _ in $(seq 1 100); do
+  rules=$("$cli" tags rules)
+  grep -q '^e2e-everyone@' <<<"$rules" && break
+  sleep 0.2
+done
+grep -q '^e2e-everyone@' <<<"$rules" || { echo "FAIL: SIGHUP did not reload the rule file"; exit 1; }
+profile=""
+for _ in $(seq 1 150); do
+  profile=$("$cli" profile "$customer")
+  grep -q '"e2e:everyone"' <<<"$profile" && break
+  sleep 0.2
+done
+grep -q '"e2e:everyone"' <<<"$profile" || { echo "FAIL: the rule change was not swept"; exit 1; }
 swept=$("$cli" tags sweep)
 echo "$swept"
 grep -q '^sweep done with rule set .*customers evaluated' <<<"$swept" || { echo "FAIL: tags sweep"; exit 1; }
