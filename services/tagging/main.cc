@@ -87,8 +87,11 @@ int main(int argc, char** argv) {
   host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
 
   // Scheduled sweeps, sweeps after a rule change, and SIGHUP reloads, checked each second.
+  // The first scheduled sweep comes a minute after start (or after one interval, if
+  // shorter), so rules changed while the service was down reach every customer soon.
   std::thread sweeper([&] {
-    auto next = std::chrono::steady_clock::now() + sweep_interval;
+    auto next = std::chrono::steady_clock::now() +
+                std::min<std::chrono::steady_clock::duration>(sweep_interval, std::chrono::minutes(1));
     while (!host.shutdown().requested()) {
       timespec second{.tv_sec = 1, .tv_nsec = 0};
       if (sigtimedwait(&hangup, nullptr, &second) == SIGHUP) {
