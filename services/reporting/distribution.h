@@ -1,5 +1,6 @@
-// Customer distribution: customers (and their interactions) counted by one dimension,
-// over the latest version of every profile, merged-away customers excluded.
+// Customer distribution: customers (and their interactions) counted by one dimension or
+// crossed by two, over the latest version of every profile, merged-away customers
+// excluded, optionally filtered and cut to the top N values of the first dimension.
 #pragma once
 
 #include "absl/status/statusor.h"
@@ -8,9 +9,12 @@
 
 namespace custflow::reporting {
 
-// The SQL for `request`; INVALID_ARGUMENT for an unknown dimension. Dimensions map to
-// fixed column names, so no request text reaches the SQL. By tag, a customer counts under
-// each of its tags (under "" when it has none) and the total counts each customer once.
+// The SQL for `request`. INVALID_ARGUMENT, naming the field, for an unknown or repeated
+// dimension or a bad filter. Dimensions map to fixed expressions and every filter value is
+// bound as a literal, so no request text is pasted into the SQL. By tag, a customer
+// counts under each of its tags (under "" when it has none) and the SQL also returns
+// total_customers, counting each customer once.
+// Columns: value, second_value, is_other, customers, interactions[, total_customers].
 absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& request);
 
 absl::StatusOr<v1::DistributionResponse> QueryDistribution(clickhouse::ClickHouseClient& client,

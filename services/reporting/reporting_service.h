@@ -12,6 +12,10 @@ class ReportingService final : public v1::ReportingService::Service {
 
   grpc::Status Distribution(grpc::ServerContext* context, const v1::DistributionRequest* request,
                             v1::DistributionResponse* response) override;
+  grpc::Status ListMetrics(grpc::ServerContext* context, const v1::ListMetricsRequest* request,
+                           v1::ListMetricsResponse* response) override;
+  grpc::Status QueryMetric(grpc::ServerContext* context, const v1::MetricQueryRequest* request,
+                           v1::MetricQueryResponse* response) override;
 
  private:
   clickhouse::ClickHouseClient& client_;

@@ -2,7 +2,14 @@
 //   custflow demo [--customers N] [--events N] [--seed N]
 //       Sends sample customers and interactions through the running stack and prints the
 //       customer distribution by province once the reports count everything sent.
-//   custflow distribution [--by province|city|district|department|team|owner|industry|source|type|stage|tag]
+//   custflow distribution [--by D] [--by2 D] [--top N] [--type potential,closed,lost]
+//                         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--stage S,..] [--department X,..]
+//                         [--team X,..] [--owner X,..] [--province X,..] [--city X,..]
+//                         [--district X,..] [--industry X,..] [--source X,..] [--tag T,..]
+//       Customers by dimension D (province|city|district|department|team|owner|industry|
+//       source|type|stage|tag, or day|week|month|quarter|year of first contact), a matrix
+//       when --by2 is given, the top N values of --by plus "(other)" with --top
+//       (distribution_command.h; docs/REPORTS.md).
 //   custflow profile CUSTOMER_ID
 //   custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]
 //       Imports customers from a CSV file laid out like
@@ -20,6 +27,11 @@
 //   custflow quality [--owner X] [--department X]
 //   custflow tags rules|explain|segment|history|validate|reload|sweep ...
 //       Tag rules, segments and grades (tags_commands.h; `custflow tags --help`).
+//   custflow metrics
+//   custflow metric ID --by-period day|week|month|quarter|year --from YYYY-MM-DD --to YYYY-MM-DD
+//                      [--by D] [--by2 D] [--goal YUAN]
+//       The metrics catalog with formulas, and one metric per period (metrics_commands.h;
+//       docs/METRICS.md).
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
 // CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
 // to .local/stack.env).
@@ -48,32 +60,14 @@
 #include "custflow/v1/profile.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
 #include "tools/custflow/cli_support.h"
+#include "tools/custflow/distribution_command.h"
+#include "tools/custflow/metrics_commands.h"
 #include "tools/custflow/tags_commands.h"
 
 namespace custflow::tools {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool ParseDimension(const std::string& name, v1::Dimension& out) {
-  static const std::map<std::string, v1::Dimension> dimensions = {
-      {"province", v1::DIMENSION_PROVINCE},
-      {"city", v1::DIMENSION_CITY},
-      {"district", v1::DIMENSION_DISTRICT},
-      {"department", v1::DIMENSION_DEPARTMENT},
-      {"team", v1::DIMENSION_TEAM},
-      {"owner", v1::DIMENSION_OWNER},
-      {"industry", v1::DIMENSION_INDUSTRY},
-      {"source", v1::DIMENSION_SOURCE},
-      {"type", v1::DIMENSION_CUSTOMER_TYPE},
-      {"stage", v1::DIMENSION_FOLLOW_UP_STAGE},
-      {"tag", v1::DIMENSION_TAG},
-  };
-  auto it = dimensions.find(name);
-  if (it == dimensions.end()) return false;
-  out = it->second;
-  return true;
-}
 
 grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimension dimension,
                                v1::DistributionResponse& out) {
@@ -82,36 +76,6 @@ grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimens
   v1::DistributionRequest request;
   request.set_dimension(dimension);
   return reporting.Distribution(&context, request, &out);
-}
-
-void PrintDistribution(const v1::DistributionResponse& distribution) {
-  // Values as wide as the widest (tags such as "attention:idle-high-potential" are long).
-  size_t width = 16;
-  for (const v1::DistributionRow& row : distribution.rows())
-    width = std::max(width, DisplayWidth(row.value()));
-  std::printf("%s %10s %13s\n", Column("value", width).c_str(), "customers", "interactions");
-  for (const v1::DistributionRow& row : distribution.rows()) {
-    std::printf("%s %10llu %13llu\n", Column(row.value().empty() ? "(none)" : row.value(), width).c_str(),
-                static_cast<unsigned long long>(row.customers()),
-                static_cast<unsigned long long>(row.interactions()));
-  }
-  std::printf("total customers: %llu\n", static_cast<unsigned long long>(distribution.total_customers()));
-}
-
-int Distribution(int argc, char** argv) {
-  auto options = Options(argc, argv, 2);
-  v1::Dimension dimension = v1::DIMENSION_PROVINCE;
-  if (options.contains("--by") && !ParseDimension(options["--by"], dimension)) {
-    std::fprintf(stderr, "custflow: unknown dimension '%s'\n", options["--by"].c_str());
-    return 2;
-  }
-  auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
-  v1::DistributionResponse distribution;
-  if (grpc::Status status = QueryDistribution(*reporting, dimension, distribution); !status.ok()) {
-    return Fail("distribution", status);
-  }
-  PrintDistribution(distribution);
-  return 0;
 }
 
 std::unique_ptr<v1::ProfileService::Stub> ProfileStub() {
@@ -536,7 +500,7 @@ int Demo(int argc, char** argv) {
                 ok ? "ok" : "MISMATCH");
   }
   std::printf("\nall runs:\n");
-  PrintDistribution(after);
+  std::fputs(FormatDistribution(after, "province", "").c_str(), stdout);
   if (!complete) {
     std::fprintf(stderr, "custflow: the report did not count every event within 120 s\n");
     return 1;
@@ -551,7 +515,7 @@ int Demo(int argc, char** argv) {
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "";
   if (command == "demo") return custflow::tools::Demo(argc, argv);
-  if (command == "distribution") return custflow::tools::Distribution(argc, argv);
+  if (command == "distribution") return custflow::tools::DistributionCommand(argc, argv);
   if (command == "profile") return custflow::tools::Profile(argc, argv);
   if (command == "import") return custflow::tools::Import(argc, argv);
   if (command == "search") return custflow::tools::Search(argc, argv);
@@ -560,11 +524,18 @@ int main(int argc, char** argv) {
   if (command == "merge") return custflow::tools::Merge(argc, argv);
   if (command == "quality") return custflow::tools::Quality(argc, argv);
   if (command == "tags") return custflow::tools::Tags(argc, argv);
+  if (command == "metrics") return custflow::tools::Metrics(argc, argv);
+  if (command == "metric") return custflow::tools::Metric(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
-      "       custflow distribution [--by province|city|district|department|team|owner|industry|source|"
-      "type|stage|tag]\n"
+      "       custflow distribution [--by D] [--by2 D] [--top N] [--type potential,closed,lost]\n"
+      "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--stage S,..] [--department "
+      "X,..]\n"
+      "                             [--team X,..] [--owner X,..] [--province X,..] [--city X,..]\n"
+      "                             [--district X,..] [--industry X,..] [--source X,..] [--tag T,..]\n"
+      "           D: province|city|district|department|team|owner|industry|source|type|stage|tag|\n"
+      "              day|week|month|quarter|year (new customers by first contact)\n"
       "       custflow profile CUSTOMER_ID\n"
       "       custflow import FILE [--dry-run] [--encoding auto|utf-8|gbk]\n"
       "       custflow search [--owner X] [--department X] [--team X] [--province X] [--city X] [--district "
@@ -579,6 +550,9 @@ int main(int argc, char** argv) {
       "       custflow merge SURVIVOR_ID MERGED_ID\n"
       "       custflow quality [--owner X] [--department X]\n"
       "       custflow tags rules|explain|segment|history|validate|reload|sweep ... (custflow tags "
-      "--help)\n");
+      "--help)\n"
+      "       custflow metrics\n"
+      "       custflow metric ID --by-period day|week|month|quarter|year --from YYYY-MM-DD --to YYYY-MM-DD\n"
+      "                       [--by D] [--by2 D] [--goal YUAN]\n");
   return 2;
 }

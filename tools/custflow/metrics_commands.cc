@@ -1,0 +1,181 @@
+// `custflow metrics` and `custflow metric`: requests built from the command line, rows
+// printed as a table with the period-over-period and year-over-year columns.
+#include "tools/custflow/metrics_commands.h"
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "custflow/v1/reporting.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
+
+namespace custflow::tools {
+namespace {
+
+constexpr char kMetricUsage[] =
+    "usage: custflow metric ID --by-period day|week|month|quarter|year --from YYYY-MM-DD --to YYYY-MM-DD\n"
+    "                       [--by DIMENSION] [--by2 DIMENSION] [--goal YUAN]\n"
+    "DIMENSION: department, team, owner, channel, province, city, district, type, industry, source\n";
+
+const std::map<std::string, v1::MetricGranularity>& Granularities() {
+  static const std::map<std::string, v1::MetricGranularity> granularities = {
+      {"day", v1::METRIC_GRANULARITY_DAY},     {"week", v1::METRIC_GRANULARITY_WEEK},
+      {"month", v1::METRIC_GRANULARITY_MONTH}, {"quarter", v1::METRIC_GRANULARITY_QUARTER},
+      {"year", v1::METRIC_GRANULARITY_YEAR},
+  };
+  return granularities;
+}
+
+const std::map<std::string, v1::MetricDimension>& Dimensions() {
+  static const std::map<std::string, v1::MetricDimension> dimensions = {
+      {"department", v1::METRIC_DIMENSION_DEPARTMENT}, {"team", v1::METRIC_DIMENSION_TEAM},
+      {"owner", v1::METRIC_DIMENSION_OWNER},           {"channel", v1::METRIC_DIMENSION_CHANNEL},
+      {"province", v1::METRIC_DIMENSION_PROVINCE},     {"city", v1::METRIC_DIMENSION_CITY},
+      {"district", v1::METRIC_DIMENSION_DISTRICT},     {"type", v1::METRIC_DIMENSION_CUSTOMER_TYPE},
+      {"industry", v1::METRIC_DIMENSION_INDUSTRY},     {"source", v1::METRIC_DIMENSION_SOURCE},
+  };
+  return dimensions;
+}
+
+std::string DimensionWord(int dimension) {
+  for (const auto& [word, value] : Dimensions()) {
+    if (value == dimension) return word;
+  }
+  return "?";
+}
+
+// Midnight UTC of a YYYY-MM-DD day, in Unix seconds.
+std::optional<int64_t> DaySeconds(const std::string& text) {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u", &year, &month, &day) != 3)
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
+                                         std::chrono::day(day)};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
+}
+
+std::string DayText(int64_t seconds) {
+  const std::chrono::year_month_day date(
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(seconds))));
+  return absl::StrFormat("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                         static_cast<unsigned>(date.day()));
+}
+
+std::string Number(bool has, double value) { return has ? absl::StrFormat("%.2f", value) : "-"; }
+
+int Usage(const std::string& problem) {
+  if (!problem.empty()) std::fprintf(stderr, "custflow: %s\n", problem.c_str());
+  std::fputs(kMetricUsage, stderr);
+  return 2;
+}
+
+// The request from `custflow metric ID --option value ...`, or the usage problem.
+std::optional<std::string> BuildRequest(int argc, char** argv, v1::MetricQueryRequest& request) {
+  if (argc < 3 || std::string(argv[2]).starts_with("--")) return "a metric id is required";
+  request.set_metric_id(argv[2]);
+  if ((argc - 3) % 2 != 0) return "every option takes a value";
+  std::map<std::string, std::string> options = Options(argc, argv, 3);
+  for (const auto& [name, value] : options) {
+    if (name != "--by-period" && name != "--from" && name != "--to" && name != "--by" && name != "--by2" &&
+        name != "--goal") {
+      return "unknown option " + name;
+    }
+  }
+  auto granularity = Granularities().find(options["--by-period"]);
+  if (granularity == Granularities().end()) return "--by-period: day, week, month, quarter or year";
+  request.set_granularity(granularity->second);
+  const std::optional<int64_t> from = DaySeconds(options["--from"]);
+  const std::optional<int64_t> to = DaySeconds(options["--to"]);
+  if (!from.has_value() || !to.has_value()) return "--from and --to: days as YYYY-MM-DD";
+  request.mutable_from()->set_seconds(*from);
+  request.mutable_to()->set_seconds(*to + 86400);  // --to is the last day included
+  for (const char* option : {"--by", "--by2"}) {
+    if (!options.contains(option)) continue;
+    auto dimension = Dimensions().find(options[option]);
+    if (dimension == Dimensions().end())
+      return std::string(option) + ": unknown dimension '" + options[option] + "'";
+    request.add_breakdowns(dimension->second);
+  }
+  if (options.contains("--goal")) {
+    double goal = 0;
+    if (!absl::SimpleAtod(options["--goal"], &goal)) return "--goal: a number of yuan";
+    request.set_goal(goal);
+  }
+  return std::nullopt;
+}
+
+void PrintRows(const v1::MetricQueryRequest& request, const v1::MetricQueryResponse& response) {
+  const v1::MetricDefinition& metric = response.metric();
+  std::printf("%s (%s): %s\n\n", metric.name().c_str(), metric.unit().c_str(), metric.formula().c_str());
+  std::vector<size_t> widths;
+  for (int i = 0; i < request.breakdowns_size(); ++i) {
+    size_t width = DisplayWidth(DimensionWord(request.breakdowns(i)));
+    for (const v1::MetricRow& row : response.rows())
+      width = std::max(width, DisplayWidth(row.breakdown_values(i)));
+    widths.push_back(width);
+  }
+  std::string header = "period    ";
+  for (int i = 0; i < request.breakdowns_size(); ++i)
+    header += " " + Column(DimensionWord(request.breakdowns(i)), widths[i]);
+  std::printf("%s %14s %14s %9s %14s %9s\n", header.c_str(), "value", "previous", "change%", "year ago",
+              "change%");
+  for (const v1::MetricRow& row : response.rows()) {
+    std::string line = DayText(row.period_start().seconds());
+    for (int i = 0; i < row.breakdown_values_size(); ++i) {
+      line += " " + Column(row.breakdown_values(i).empty() ? "(none)" : row.breakdown_values(i), widths[i]);
+    }
+    std::printf("%s %14s %14s %9s %14s %9s\n", line.c_str(), Number(row.has_value(), row.value()).c_str(),
+                Number(row.has_previous_value(), row.previous_value()).c_str(),
+                Number(row.has_previous_change_percent(), row.previous_change_percent()).c_str(),
+                Number(row.has_year_ago_value(), row.year_ago_value()).c_str(),
+                Number(row.has_year_ago_change_percent(), row.year_ago_change_percent()).c_str());
+  }
+}
+
+std::unique_ptr<v1::ReportingService::Stub> ReportingStub() {
+  return v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
+}
+
+}  // namespace
+
+int Metrics(int, char**) {
+  grpc::ClientContext context;
+  SetDeadline(context, 10);
+  v1::ListMetricsResponse response;
+  if (grpc::Status status = ReportingStub()->ListMetrics(&context, {}, &response); !status.ok()) {
+    return Fail("metrics", status);
+  }
+  for (const v1::MetricDefinition& metric : response.metrics()) {
+    std::vector<std::string> dimensions;
+    for (int dimension : metric.dimensions()) dimensions.push_back(DimensionWord(dimension));
+    std::printf("%s (%s)%s\n  %s: %s\n  by: %s\n", metric.id().c_str(), metric.unit().c_str(),
+                metric.needs_goal() ? ", needs --goal" : "", metric.name().c_str(), metric.formula().c_str(),
+                absl::StrJoin(dimensions, ", ").c_str());
+  }
+  return 0;
+}
+
+int Metric(int argc, char** argv) {
+  v1::MetricQueryRequest request;
+  if (std::optional<std::string> problem = BuildRequest(argc, argv, request)) return Usage(*problem);
+  grpc::ClientContext context;
+  SetDeadline(context, 60);
+  v1::MetricQueryResponse response;
+  if (grpc::Status status = ReportingStub()->QueryMetric(&context, request, &response); !status.ok()) {
+    return Fail("metric " + request.metric_id(), status);
+  }
+  PrintRows(request, response);
+  return 0;
+}
+
+}  // namespace custflow::tools
