@@ -24,6 +24,7 @@ enum class Family {
   kNewCustomers,   // latest profiles by the period of their first contact
   kGrowth,         // as kNewCustomers over all time; the denominator is summed in C++
   kConversion,     // latest profiles by first contact, with whether they ever ordered
+  kLifetime,       // every buyer's spend and customer months up to each period's end
 };
 
 // How the value follows from numerator and denominator.
@@ -179,6 +180,17 @@ const std::vector<Metric>& Catalog() {
        "(sumIf(amount_minor, type = ?) - sumIf(amount_minor, type = ?)) / 100",
        "1",
        {kPlaced, kRefunded}},
+      {"customer_lifetime_value",
+       "Customer lifetime value",
+       "spend (orders placed minus refunds) up to the period's end / customer months (30.4375 days) from "
+       "first contact to the period's end, summed over the customers who have ordered by then",
+       "yuan/customer-month",
+       Family::kLifetime,
+       Kind::kRatio,
+       1,
+       "",
+       "",
+       {kPlaced, kRefunded}},
       {"satisfaction",
        "Satisfaction",
        "average satisfaction score (1-5) of the interactions in the period that have one",
@@ -224,7 +236,8 @@ const std::vector<Metric>& Catalog() {
 }
 
 bool OverProfiles(Family family) {
-  return family == Family::kNewCustomers || family == Family::kGrowth || family == Family::kConversion;
+  return family == Family::kNewCustomers || family == Family::kGrowth || family == Family::kConversion ||
+         family == Family::kLifetime;
 }
 
 // The column a breakdown reads, or nullptr when the metric's rows have no such dimension.
@@ -473,6 +486,36 @@ SqlText FamilySql(const Metric& metric, const MetricPlan& plan) {
           .Add("))) AS numerator, toFloat64(count()) AS denominator FROM (")
           .Add(Profiles(plan, sys_seconds(plan.read_from), plan.end));
       return sql.Add(kGroupByPeriod);
+    case Family::kLifetime: {
+      // Each buyer's orders and refunds as arrays, joined to its latest profile and spread
+      // over every reported period; each period sums what happened before its end.
+      const std::string end = "toDateTime(" + ShiftSql(plan.granularity, "add", "q") + ")";
+      sql.Add(
+             "SELECT q AS period, d1, d2, sum(spend) / 100 AS numerator, sum(months) AS denominator FROM ("
+             "SELECT q, d1, d2, arraySum(arrayMap((t, a) -> if(t < " +
+             end + ", a, 0), times, amounts)) AS spend, arrayExists((t, p) -> t < " + end +
+             " AND p, times, placed) AS ordered, (toUInt32(" + end +
+             ") - toUInt32(profile_first_contact_at)) / (86400 * 30.4375) AS months FROM ("
+             "SELECT customer_id, groupArray(occurred_at) AS times,")
+          .Add(" groupArray(if(type = ?, amount_minor, -amount_minor)) AS amounts,", metric.types[0])
+          .Add(" groupArray(type = ?) AS placed FROM interactions", metric.types[0])
+          .Add(" WHERE type IN (?", metric.types[0])
+          .Add(", ?)", metric.types[1])
+          .Add(" AND occurred_at < ?", sys_seconds(plan.end))
+          .Add(std::string(
+                   " GROUP BY customer_id) ANY INNER JOIN (SELECT customer_id, profile_first_contact_at") +
+               BreakdownColumns(plan, true) + " FROM (" + kLatestProfiles +
+               ") WHERE profile_merged_into = '' AND profile_first_contact_at > toDateTime(0)) USING "
+               "customer_id"
+               " ARRAY JOIN [");
+      bool first = true;
+      for (sys_days period = plan.read_from; period < plan.end;
+           period = NextPeriod(period, plan.granularity)) {
+        sql.Add(first ? "?" : ", ?", period);
+        first = false;
+      }
+      return sql.Add("] AS q) WHERE ordered AND months > 0 GROUP BY q, d1, d2");
+    }
   }
   return sql;
 }

@@ -30,6 +30,18 @@ function month_of(t,    z, era, doe, yoe, y, doy, mp, m) {
   return sprintf("%04d-%02d-01", y, m)
 }
 
+# The Unix time of the first second of a month "YYYY-MM-01" (days from the civil date).
+function epoch_of(month,    y, m, era, yoe, doy, doe) {
+  y = substr(month, 1, 4) + 0
+  m = substr(month, 6, 2) + 0
+  if (m <= 2) y--
+  era = int(y / 400)
+  yoe = y - era * 400
+  doy = int((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5)
+  doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+  return (era * 146097 + doe - 719468) * 86400
+}
+
 function next_month(month,    y, m) {
   y = substr(month, 1, 4) + 0
   m = substr(month, 6, 2) + 1
@@ -72,6 +84,12 @@ NR == FNR {
     if (type == "INTERACTION_TYPE_COMPLAINT_OPENED") complaints[g]++
     if (score > 0) { score_sum[g] += score; score_count[g]++ }
     if (type == "INTERACTION_TYPE_CALL_INBOUND") { wait_sum[g] += wait; wait_count[g]++ }
+  }
+  if (type == "INTERACTION_TYPE_ORDER_PLACED" || type == "INTERACTION_TYPE_ORDER_REFUNDED") {
+    n = ++money_count[customer]
+    money_at[customer, n] = at
+    money_placed[customer, n] = type == "INTERACTION_TYPE_ORDER_PLACED"
+    money_amount[customer, n] = money_placed[customer, n] ? amount : -amount
   }
   if (type == "INTERACTION_TYPE_ORDER_PLACED") {
     ordered[customer] = 1
@@ -142,4 +160,27 @@ END {
     }
     if (before > 0) emit("customer_growth_rate", "none" SUBSEP month SUBSEP "", added / before * 100)
   }
+
+  # Lifetime value at each month's end: spend so far / customer months (30.4375 days)
+  # since first contact, over the customers with a known first contact who ordered by then.
+  for (month = "2024-01-01"; month <= "2027-12-01"; month = next_month(month)) {
+    end = epoch_of(next_month(month))
+    for (customer in first_contact) {
+      if (!(customer in money_count) || first_contact[customer] >= end) continue
+      spend = 0; bought = 0
+      for (i = 1; i <= money_count[customer]; i++) {
+        if (money_at[customer, i] >= end) continue
+        spend += money_amount[customer, i]
+        if (money_placed[customer, i]) bought = 1
+      }
+      if (!bought) continue
+      months = (end - first_contact[customer]) / (86400 * 30.4375)
+      for (i = 1; i <= 2; i++) {
+        g = (i == 1 ? "none" : "province") SUBSEP month SUBSEP (i == 1 ? "" : province[customer])
+        lifetime_spend[g] += spend / 100
+        lifetime_months[g] += months
+      }
+    }
+  }
+  for (g in lifetime_months) emit("customer_lifetime_value", g, lifetime_spend[g] / lifetime_months[g])
 }

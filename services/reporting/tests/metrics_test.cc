@@ -239,6 +239,8 @@ TEST_F(MetricsTest, SalesMetricsMatchTheIndependentComputation) {
   EXPECT_EQ(CheckMonthly("conversion_rate", {}, "none"), 12);
   EXPECT_EQ(CheckMonthly("repurchase_rate", {}, "none"), 12);
   EXPECT_EQ(CheckMonthly("goal_attainment", {}, "none", 50000), 12);
+  EXPECT_EQ(CheckMonthly("customer_lifetime_value", {}, "none"), 12);
+  EXPECT_GT(CheckMonthly("customer_lifetime_value", {v1::METRIC_DIMENSION_PROVINCE}, "province"), 12);
 }
 
 TEST_F(MetricsTest, ServiceMetricsMatchTheIndependentComputation) {
