@@ -1,11 +1,14 @@
 // custflow-reporting: the ClickHouse sink (interactions and profile snapshots, exactly
 // once) and the reporting API.
+#include <optional>
+
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_consumer.h"
+#include "custflow/runtime/batching_consumer.h"
 #include "custflow/runtime/runtime.h"
 #include "services/reporting/clickhouse_sink.h"
 #include "services/reporting/reporting_service.h"
@@ -21,11 +24,13 @@ int main(int argc, char** argv) {
   clickhouse_options.url =
       config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP interface.");
   clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
+  // A batch is written when it holds SINK_BATCH messages or SINK_WAIT passed since its
+  // first message (BatchingConsumer), so a trickle of events still makes large inserts.
   kafka::ConsumeLoopOptions loop_options;
   loop_options.max_batch = static_cast<size_t>(
       config.Int("SINK_BATCH", 50'000, "Most messages written to ClickHouse in one batch."));
-  loop_options.poll_timeout = config.Duration("SINK_WAIT", std::chrono::milliseconds(200),
-                                              "Longest wait for more messages before writing a batch.");
+  std::chrono::milliseconds batch_wait = config.Duration(
+      "SINK_WAIT", std::chrono::milliseconds(200), "Longest wait for more messages before writing a batch.");
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
 
   clickhouse::HttpClickHouseClient client(clickhouse_options);
@@ -47,11 +52,17 @@ int main(int argc, char** argv) {
   consumer_options.on_assign = [&](std::vector<kafka::TopicPartitionOffset>& partitions) {
     return sink.StartAfterRecorded(partitions);
   };
+  // Declared before the consumer so it outlives the consumer's revoke hook.
+  std::optional<runtime::BatchingConsumer> batching;
+  consumer_options.on_revoke = [&](const std::vector<kafka::TopicPartition>& partitions) {
+    if (batching) batching->Forget(partitions);
+  };
   auto consumer = kafka::KafkaConsumer::Create(consumer_options);
   if (!consumer.ok()) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});
     return 1;
   }
-  return runtime::ServeWithConsumer(host, **consumer, loop_options,
+  batching.emplace(**consumer, batch_wait);
+  return runtime::ServeWithConsumer(host, *batching, loop_options,
                                     [&](std::span<const kafka::Message> batch) { return sink.Write(batch); });
 }

@@ -32,12 +32,16 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
     return 1;
   }
   int exit_code = 0;
+  core::Counter& retries = host.metrics().GetCounter(
+      "custflow_consume_retries_total",
+      "Failed attempts to store a polled batch (each retried after a growing backoff) or to commit it.");
   std::thread consume([&] {
     absl::Status ended = kafka::RunConsumeLoop(
         consumer, options, handle,
         [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
-        [](const absl::Status& error) {
-          core::LogWarn("batch not stored yet; retrying", {{"error", error.ToString()}});
+        [&](const absl::Status& error) {
+          retries.Increment();
+          core::LogWarn("batch not stored yet; retrying after a backoff", {{"error", error.ToString()}});
         });
     if (!ended.ok()) {
       core::LogError("consumer failed", {{"error", ended.ToString()}});

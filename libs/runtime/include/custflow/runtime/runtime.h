@@ -25,7 +25,10 @@ core::Health::Check RedisReadiness(redis::RedisClient& redis);
 
 // Starts the host, runs `handle` over `consumer` on its own thread until shutdown is
 // requested (or the consumer fails, which requests it), then closes the consumer and
-// drains the host. Returns main's exit code.
+// drains the host. Returns main's exit code. A failed batch is retried after a backoff
+// that doubles from options.first_backoff up to options.max_backoff, and not committed
+// until `handle` succeeds; each failure is logged and counted in
+// custflow_consume_retries_total.
 int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
                       const kafka::ConsumeLoopOptions& options,
                       const std::function<absl::Status(std::span<const kafka::Message>)>& handle);

@@ -1,0 +1,225 @@
+// The reporting sink under kill -9: a real broker, a real clickhouse-server and the real
+// custflow-reporting binary, SIGKILLed at random moments of draining pre-filled topics
+// (once while ClickHouse is down, once after it was restarted under the running sink),
+// restarted each time. Every interaction and every profile version is then stored
+// exactly once.
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "custflow/clickhouse/http_clickhouse_client.h"
+#include "custflow/domain/topics.h"
+#include "custflow/kafka/kafka_producer.h"
+#include "custflow/v1/customer.pb.h"
+#include "custflow/v1/interaction.pb.h"
+#include "gtest/gtest.h"
+#include "tests/support/clickhouse_server.h"
+#include "tests/support/kafka_broker.h"
+#include "tests/support/local_process.h"
+
+namespace custflow::reporting {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Under the mock broker's per-partition retention (about 5 MB or 100,000 messages):
+// 12 partitions of ~100-byte messages.
+constexpr int kPartitions = 12;
+constexpr uint64_t kInteractions = 150'000;
+constexpr uint64_t kProfiles = 24'000;
+constexpr uint64_t kRows = kInteractions + kProfiles;
+constexpr int kKills = 6;
+// The last two rounds also take ClickHouse down.
+constexpr int kClickHouseCrashRound = kKills - 2;
+constexpr int kClickHouseRestartRound = kKills - 1;
+constexpr int64_t kMay2024 = 1714521600;
+
+std::string InteractionValue(uint64_t n) {
+  v1::Interaction event;
+  event.set_event_id("e-" + std::to_string(n));
+  event.mutable_customer()->set_customer_id("c-" + std::to_string(n % 5000));
+  event.set_channel(v1::CHANNEL_PHONE);
+  event.set_type(v1::INTERACTION_TYPE_CALL_INBOUND);
+  event.mutable_occurred_at()->set_seconds(kMay2024 + static_cast<int64_t>(n));
+  event.mutable_received_at()->set_seconds(kMay2024 + static_cast<int64_t>(n) + 1);
+  event.set_agent("agent-" + std::to_string(n % 17));
+  event.set_department("售后");
+  event.set_duration_seconds(static_cast<uint32_t>(n % 600));
+  return event.SerializeAsString();
+}
+
+// A customer's first version, which added one tag: tag_history gets exactly one row per
+// stored version, so a version stored twice shows there even after ReplacingMergeTree
+// merged profile_versions.
+std::string ProfileValue(uint64_t n) {
+  v1::Profile profile;
+  profile.set_customer_id("p-" + std::to_string(n));
+  profile.set_version(1);
+  profile.mutable_updated_at()->set_seconds(kMay2024);
+  profile.mutable_customer()->set_customer_id(profile.customer_id());
+  profile.mutable_customer()->set_type(v1::CUSTOMER_TYPE_POTENTIAL);
+  profile.mutable_customer()->mutable_region()->set_province("广东省");
+  profile.add_tags("new");
+  v1::TagChange& change = *profile.mutable_tag_change();
+  change.set_version(1);
+  change.mutable_changed_at()->set_seconds(kMay2024);
+  change.add_added("new");
+  change.set_rules_version("rules-1");
+  (*change.mutable_rules())["new"] = "new@1";
+  return profile.SerializeAsString();
+}
+
+class SinkKillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto clickhouse = testing::StartClickHouseServer();
+    ASSERT_TRUE(clickhouse.ok()) << clickhouse.status();
+    clickhouse_.emplace(std::move(*clickhouse));
+    auto kafka = testing::StartKafkaBroker(kPartitions);
+    ASSERT_TRUE(kafka.ok()) << kafka.status();
+    kafka_.emplace(std::move(*kafka));
+    clickhouse::HttpClickHouseOptions options;
+    options.url = clickhouse_->url();
+    client_.emplace(options);
+  }
+
+  void Produce() {
+    kafka::ProducerOptions options;
+    options.bootstrap_servers = kafka_->bootstrap_servers();
+    auto producer = kafka::KafkaProducer::Create(options);
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    std::atomic<uint64_t> failed = 0;
+    auto send = [&](std::string_view topic, const std::string& key, const std::string& value) {
+      absl::Status queued =
+          (*producer)->Send(topic, key, value, [&](absl::StatusOr<kafka::DeliveryReport> r) {
+            if (!r.ok()) failed.fetch_add(1);
+          });
+      if (absl::IsResourceExhausted(queued)) {
+        ASSERT_TRUE((*producer)->Flush(seconds(60)).ok());
+        queued = (*producer)->Send(topic, key, value, [&](absl::StatusOr<kafka::DeliveryReport> r) {
+          if (!r.ok()) failed.fetch_add(1);
+        });
+      }
+      ASSERT_TRUE(queued.ok()) << queued;
+    };
+    for (uint64_t n = 0; n < kInteractions; ++n) {
+      send(domain::kInteractionsTopic, "c-" + std::to_string(n % 5000), InteractionValue(n));
+    }
+    for (uint64_t n = 0; n < kProfiles; ++n) {
+      send(domain::kProfilesTopic, "p-" + std::to_string(n), ProfileValue(n));
+    }
+    ASSERT_TRUE((*producer)->Flush(seconds(60)).ok());
+    ASSERT_EQ(failed.load(), 0u);
+  }
+
+  void StartSink(int round) {
+    std::cout << "round " << round << " starts at " << Elapsed() << " s\n";
+    int grpc_port = testing::FreeLoopbackPort();
+    auto process = testing::LocalProcess::Start(
+        {"env", "CUSTFLOW_KAFKA_BROKERS=" + kafka_->bootstrap_servers(),
+         "CUSTFLOW_CLICKHOUSE_URL=" + clickhouse_->url(),
+         "CUSTFLOW_REPORTING_GRPC_ADDRESS=127.0.0.1:" + std::to_string(grpc_port),
+         "CUSTFLOW_REPORTING_HTTP_ADDRESS=127.0.0.1:" + std::to_string(testing::FreeLoopbackPort()),
+         // Small batches, so every kill lands between or inside inserts of a long drain.
+         "CUSTFLOW_REPORTING_SINK_BATCH=500", CUSTFLOW_REPORTING_BIN},
+        dir_.path() / ("reporting-" + std::to_string(round) + ".log"));
+    ASSERT_TRUE(process.ok()) << process.status();
+    sink_ = std::move(*process);
+    absl::Status listening = sink_.WaitForPort(grpc_port, seconds(30));
+    ASSERT_TRUE(listening.ok()) << listening;
+  }
+
+  // The number in `sql`'s first row, or nothing while ClickHouse does not answer.
+  std::optional<uint64_t> Number(const std::string& sql, int column = 0) {
+    absl::StatusOr<clickhouse::QueryResult> result = client_->Query(sql);
+    if (!result.ok()) return std::nullopt;
+    absl::StatusOr<uint64_t> value = result->GetUInt64(0, column);
+    if (!value.ok()) return std::nullopt;
+    return *value;
+  }
+
+  uint64_t StoredRows() {
+    return Number("SELECT (SELECT count() FROM interactions) + (SELECT count() FROM tag_history)")
+        .value_or(0);
+  }
+
+  // Waits until the sink stores rows beyond `before` (it owns its partitions and writes)
+  // or has stored them all.
+  void WaitForProgress(uint64_t before) {
+    auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    auto progressed = [&] {
+      uint64_t stored = StoredRows();
+      return stored > before || stored >= kRows;
+    };
+    while (!progressed() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    ASSERT_TRUE(progressed()) << "the sink made no progress";
+  }
+
+  int64_t Elapsed() const {
+    return std::chrono::duration_cast<seconds>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  testing::TempDir dir_{"custflow-sink-kill"};
+  std::optional<testing::LocalClickHouseServer> clickhouse_;
+  std::optional<testing::LocalKafkaBroker> kafka_;
+  std::optional<clickhouse::HttpClickHouseClient> client_;
+  testing::LocalProcess sink_;
+};
+
+TEST_F(SinkKillTest, KillNineAtRandomMomentsNeitherLosesNorDoublesARow) {
+  ASSERT_NO_FATAL_FAILURE(Produce());
+  const uint32_t seed = std::random_device()();
+  std::cout << "kill moments seed " << seed << "\n";
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> moment_ms(0, 250);
+
+  for (int round = 0; round < kKills; ++round) {
+    ASSERT_NO_FATAL_FAILURE(StartSink(round));
+    ASSERT_NO_FATAL_FAILURE(WaitForProgress(StoredRows()));
+    if (round == kClickHouseCrashRound) {
+      // ClickHouse goes down under the writing sink, which is killed while it retries.
+      clickhouse_->Kill();
+      std::this_thread::sleep_for(milliseconds(1500));
+      sink_.Kill();
+      ASSERT_TRUE(clickhouse_->Restart().ok());
+      std::cout << "round " << round << ": killed while ClickHouse was down, at " << StoredRows() << " of "
+                << kRows << " rows\n";
+      continue;
+    }
+    if (round == kClickHouseRestartRound) {
+      // ClickHouse restarts under the sink: it backs off, then resumes without a gap.
+      clickhouse_->Stop();
+      std::this_thread::sleep_for(milliseconds(1500));
+      ASSERT_TRUE(clickhouse_->Restart().ok());
+      ASSERT_NO_FATAL_FAILURE(WaitForProgress(StoredRows()));
+    }
+    std::this_thread::sleep_for(milliseconds(moment_ms(random)));
+    sink_.Kill();
+    std::cout << "round " << round << ": killed at " << StoredRows() << " of " << kRows << " rows\n";
+  }
+
+  ASSERT_NO_FATAL_FAILURE(StartSink(kKills));
+  auto deadline = std::chrono::steady_clock::now() + seconds(90);
+  while (StoredRows() < kRows && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(200));
+  }
+  // A doubled row would show up late: give the sink a moment past the target.
+  std::this_thread::sleep_for(milliseconds(1000));
+  sink_.Stop();
+
+  EXPECT_EQ(Number("SELECT count() FROM interactions"), kInteractions);
+  EXPECT_EQ(Number("SELECT uniqExact(event_id) FROM interactions"), kInteractions);
+  EXPECT_EQ(Number("SELECT count() FROM tag_history"), kProfiles);
+  EXPECT_EQ(Number("SELECT uniqExact(customer_id, profile_version) FROM tag_history"), kProfiles);
+  EXPECT_EQ(Number("SELECT uniqExact(customer_id, version) FROM profile_versions"), kProfiles);
+}
+
+}  // namespace
+}  // namespace custflow::reporting
