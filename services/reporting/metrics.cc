@@ -293,37 +293,16 @@ v1::MetricDefinition Definition(const Metric& metric) {
   return definition;
 }
 
-// SQL text and the values its `?` placeholders take, in order.
-class SqlText {
- public:
-  SqlText& Add(std::string_view text) {
-    text_ += text;
-    return *this;
-  }
-  SqlText& Add(std::string_view text, clickhouse::SqlValue value) {
-    text_ += text;
-    values_.push_back(std::move(value));
-    return *this;
-  }
-  SqlText& Add(const SqlText& other) {
-    text_ += other.text_;
-    values_.insert(values_.end(), other.values_.begin(), other.values_.end());
-    return *this;
-  }
-  // `text` holds one `?` per element of `types`.
-  SqlText& AddTyped(std::string_view text, const std::vector<std::string>& types, size_t& next_type) {
-    text_ += text;
-    for (size_t i = 0; i < static_cast<size_t>(std::count(text.begin(), text.end(), '?')); ++i) {
-      values_.emplace_back(types.at(next_type++));
-    }
-    return *this;
-  }
-  absl::StatusOr<std::string> Bind() const { return clickhouse::BindValues(text_, values_); }
+using clickhouse::SqlText;
 
- private:
-  std::string text_;
-  std::vector<clickhouse::SqlValue> values_;
-};
+// Adds `text`, which holds one `?` per interaction type it names, with the next of `types`.
+SqlText& AddTyped(SqlText& sql, std::string_view text, const std::vector<std::string>& types,
+                  size_t& next_type) {
+  sql.Add(text);
+  const size_t placeholders = static_cast<size_t>(std::count(text.begin(), text.end(), '?'));
+  for (size_t i = 0; i < placeholders; ++i) sql.Add("", types.at(next_type++));
+  return sql;
+}
 
 const char* PeriodFunction(v1::MetricGranularity granularity) {
   switch (granularity) {
@@ -427,10 +406,9 @@ SqlText FamilySql(const Metric& metric, const MetricPlan& plan) {
   SqlText sql;
   switch (metric.family) {
     case Family::kInteractions:
-      sql.Add("SELECT period, d1, d2, toFloat64(")
-          .AddTyped(metric.numerator_sql, metric.types, next_type)
-          .Add(") AS numerator, toFloat64(")
-          .AddTyped(metric.denominator_sql, metric.types, next_type)
+      sql.Add("SELECT period, d1, d2, toFloat64(");
+      AddTyped(sql, metric.numerator_sql, metric.types, next_type).Add(") AS numerator, toFloat64(");
+      AddTyped(sql, metric.denominator_sql, metric.types, next_type)
           .Add(") AS denominator FROM (")
           .Add(Events(plan, Interactions(), extra, plan.read_from, plan.end));
       return sql.Add(kGroupByPeriod);
@@ -507,14 +485,13 @@ SqlText FamilySql(const Metric& metric, const MetricPlan& plan) {
                BreakdownColumns(plan, true) + " FROM (" + kLatestProfiles +
                ") WHERE profile_merged_into = '' AND profile_first_contact_at > toDateTime(0)) USING "
                "customer_id"
-               " ARRAY JOIN [");
-      bool first = true;
+               " ARRAY JOIN ");
+      std::vector<sys_days> periods;
       for (sys_days period = plan.read_from; period < plan.end;
            period = NextPeriod(period, plan.granularity)) {
-        sql.Add(first ? "?" : ", ?", period);
-        first = false;
+        periods.push_back(period);
       }
-      return sql.Add("] AS q) WHERE ordered AND months > 0 GROUP BY q, d1, d2");
+      return sql.Add("? AS q) WHERE ordered AND months > 0 GROUP BY q, d1, d2", periods);
     }
   }
   return sql;

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -140,5 +141,35 @@ template <typename... Args>
 absl::StatusOr<std::string> Bind(std::string_view sql, const Args&... args) {
   return BindValues(sql, {SqlValue(args)...});
 }
+
+// A query assembled from pieces, each added with the values of its `?` placeholders, and
+// bound once at the end: for builders that choose their clauses as they go.
+//
+//   SqlText sql;
+//   sql.Add("SELECT count() FROM events WHERE day >= ?", day);
+//   if (name) sql.Add(" AND name = ?", *name);
+//   absl::StatusOr<std::string> text = sql.Bind();
+class SqlText {
+ public:
+  SqlText& Add(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  SqlText& Add(std::string_view text, SqlValue value) {
+    text_ += text;
+    values_.push_back(std::move(value));
+    return *this;
+  }
+  SqlText& Add(const SqlText& other) {
+    text_ += other.text_;
+    values_.insert(values_.end(), other.values_.begin(), other.values_.end());
+    return *this;
+  }
+  absl::StatusOr<std::string> Bind() const { return BindValues(text_, values_); }
+
+ private:
+  std::string text_;
+  std::vector<SqlValue> values_;
+};
 
 }  // namespace custflow::clickhouse
