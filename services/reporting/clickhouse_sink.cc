@@ -16,10 +16,10 @@ namespace custflow::reporting {
 namespace {
 
 const std::vector<std::string> kInteractionColumns = {
-    "event_id",    "customer_id",  "channel",          "type",         "occurred_at",
-    "received_at", "agent",        "department",       "team",         "amount_minor",
-    "currency",    "satisfaction", "duration_seconds", "wait_seconds", "kafka_partition",
-    "kafka_offset"};
+    "event_id",     "customer_id",  "channel",          "type",         "occurred_at",
+    "received_at",  "agent",        "department",       "team",         "amount_minor",
+    "currency",     "satisfaction", "duration_seconds", "wait_seconds", "kafka_partition",
+    "kafka_offset", "case_id",      "category",         "product"};
 
 const std::vector<std::string> kProfileColumns = {"customer_id",
                                                   "version",
@@ -56,29 +56,6 @@ const std::vector<std::string> kProfileColumns = {"customer_id",
 uint32_t Seconds(const google::protobuf::Timestamp& at) {
   if (at.seconds() <= 0) return 0;
   return at.seconds() > 0xFFFFFFFFll ? 0xFFFFFFFFu : static_cast<uint32_t>(at.seconds());
-}
-
-bool AppendInteraction(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
-  v1::Interaction event;
-  if (!event.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()))) return false;
-  rows.WriteString(event.event_id());
-  rows.WriteString(event.customer().customer_id());
-  rows.WriteString(v1::Channel_Name(event.channel()));
-  rows.WriteString(v1::InteractionType_Name(event.type()));
-  rows.WriteDateTime(Seconds(event.occurred_at()));
-  rows.WriteDateTime(Seconds(event.received_at()));
-  rows.WriteString(event.agent());
-  rows.WriteString(event.department());
-  rows.WriteString(event.team());
-  rows.WriteInt64(event.amount().amount_minor());
-  rows.WriteString(event.amount().currency());
-  rows.WriteUInt8(static_cast<uint8_t>(event.has_satisfaction() ? event.satisfaction() : 0));
-  rows.WriteUInt32(event.duration_seconds());
-  rows.WriteUInt32(event.wait_seconds());
-  rows.WriteInt32(message.partition);
-  rows.WriteInt64(message.offset);
-  rows.EndRow();
-  return true;
 }
 
 // The tag change this very version made, or empty values when it made none (the
@@ -138,6 +115,37 @@ bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& mess
 }
 
 }  // namespace
+
+const std::vector<std::string>& InteractionColumns() { return kInteractionColumns; }
+
+bool AppendInteractionRow(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
+  v1::Interaction event;
+  if (!event.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()))) return false;
+  rows.WriteString(event.event_id());
+  rows.WriteString(event.customer().customer_id());
+  rows.WriteString(v1::Channel_Name(event.channel()));
+  rows.WriteString(v1::InteractionType_Name(event.type()));
+  rows.WriteDateTime(Seconds(event.occurred_at()));
+  rows.WriteDateTime(Seconds(event.received_at()));
+  rows.WriteString(event.agent());
+  rows.WriteString(event.department());
+  rows.WriteString(event.team());
+  rows.WriteInt64(event.amount().amount_minor());
+  rows.WriteString(event.amount().currency());
+  rows.WriteUInt8(static_cast<uint8_t>(event.has_satisfaction() ? event.satisfaction() : 0));
+  rows.WriteUInt32(event.duration_seconds());
+  rows.WriteUInt32(event.wait_seconds());
+  rows.WriteInt32(message.partition);
+  rows.WriteInt64(message.offset);
+  // For complaint analysis (migration 4): orders and quotes name a product too.
+  rows.WriteString(event.complaint().case_id());
+  rows.WriteString(event.complaint().category());
+  rows.WriteString(event.has_order()   ? event.order().product()
+                   : event.has_quote() ? event.quote().product()
+                                       : event.complaint().product());
+  rows.EndRow();
+  return true;
+}
 
 ClickHouseSink::ClickHouseSink(clickhouse::ClickHouseClient& client, core::MetricsRegistry& metrics,
                                SinkTopics topics)
@@ -214,7 +222,7 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
       continue;
     }
     bool profile = message.topic == topics_.profiles;
-    bool parsed = profile ? AppendProfile(profiles, message) : AppendInteraction(interactions, message);
+    bool parsed = profile ? AppendProfile(profiles, message) : AppendInteractionRow(interactions, message);
     if (!parsed) {
       // Producers validate before publishing, so this is corruption: count and log it.
       unreadable_.Increment();

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "custflow/clickhouse/clickhouse_client.h"
+#include "custflow/clickhouse/row_binary_writer.h"
 #include "custflow/core/metrics.h"
 #include "custflow/kafka/message.h"
 
@@ -24,6 +25,14 @@ struct SinkTopics {
   std::string interactions;
   std::string profiles;
 };
+
+// The interactions columns the sink writes, in the order AppendInteractionRow writes them.
+const std::vector<std::string>& InteractionColumns();
+
+// Appends `message` (a serialized v1::Interaction) as one interactions row, with its
+// partition and offset; false when it does not parse. Shared with the throughput
+// benchmark, which inserts the very rows the sink would.
+bool AppendInteractionRow(clickhouse::RowBinaryWriter& rows, const kafka::Message& message);
 
 class ClickHouseSink {
  public:

@@ -16,6 +16,19 @@ class ReportingService final : public v1::ReportingService::Service {
                            v1::ListMetricsResponse* response) override;
   grpc::Status QueryMetric(grpc::ServerContext* context, const v1::MetricQueryRequest* request,
                            v1::MetricQueryResponse* response) override;
+  grpc::Status Findings(grpc::ServerContext* context, const v1::FindingsRequest* request,
+                        v1::FindingsResponse* response) override;
+  grpc::Status Describe(grpc::ServerContext* context, const v1::DescribeRequest* request,
+                        v1::DescribeResponse* response) override;
+  grpc::Status Correlate(grpc::ServerContext* context, const v1::CorrelateRequest* request,
+                         v1::CorrelateResponse* response) override;
+  grpc::Status Pareto(grpc::ServerContext* context, const v1::ParetoRequest* request,
+                      v1::ParetoResponse* response) override;
+  grpc::Status SatisfactionExtremes(grpc::ServerContext* context,
+                                    const v1::SatisfactionExtremesRequest* request,
+                                    v1::SatisfactionExtremesResponse* response) override;
+  grpc::Status ComplaintAnalysis(grpc::ServerContext* context, const v1::ComplaintAnalysisRequest* request,
+                                 v1::ComplaintAnalysisResponse* response) override;
 
  private:
   clickhouse::ClickHouseClient& client_;

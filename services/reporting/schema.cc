@@ -87,6 +87,15 @@ const std::vector<Migration>& Migrations() {
           FROM profile_versions
           ARRAY JOIN arrayConcat(tags_added, tags_removed) AS tag,
                      arrayEnumerate(arrayConcat(tags_added, tags_removed)) AS position)sql"}},
+      // What complaint analysis groups and matches by: the complaint's case id and
+      // category, and the product of a complaint, order or quote. Rows stored before have
+      // them empty.
+      {4,
+       "complaint case, category and product in interactions",
+       {{"interactions", "case_id", "String"},
+        {"interactions", "category", "String"},
+        {"interactions", "product", "String"}},
+       {}},
   };
   return migrations;
 }

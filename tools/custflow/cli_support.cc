@@ -57,4 +57,54 @@ std::string Column(std::string_view text, size_t width) {
   return padded;
 }
 
+std::optional<std::chrono::sys_days> ParseDay(const std::string& text) {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  char tail = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
+                                         std::chrono::day(day)};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date);
+}
+
+std::string DayText(int64_t seconds) {
+  const std::chrono::year_month_day date(
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(seconds))));
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+const std::map<std::string, v1::MetricGranularity>& MetricGranularities() {
+  static const std::map<std::string, v1::MetricGranularity> granularities = {
+      {"day", v1::METRIC_GRANULARITY_DAY},     {"week", v1::METRIC_GRANULARITY_WEEK},
+      {"month", v1::METRIC_GRANULARITY_MONTH}, {"quarter", v1::METRIC_GRANULARITY_QUARTER},
+      {"year", v1::METRIC_GRANULARITY_YEAR},
+  };
+  return granularities;
+}
+
+const std::map<std::string, v1::MetricDimension>& MetricDimensions() {
+  static const std::map<std::string, v1::MetricDimension> dimensions = {
+      {"department", v1::METRIC_DIMENSION_DEPARTMENT}, {"team", v1::METRIC_DIMENSION_TEAM},
+      {"owner", v1::METRIC_DIMENSION_OWNER},           {"channel", v1::METRIC_DIMENSION_CHANNEL},
+      {"province", v1::METRIC_DIMENSION_PROVINCE},     {"city", v1::METRIC_DIMENSION_CITY},
+      {"district", v1::METRIC_DIMENSION_DISTRICT},     {"type", v1::METRIC_DIMENSION_CUSTOMER_TYPE},
+      {"industry", v1::METRIC_DIMENSION_INDUSTRY},     {"source", v1::METRIC_DIMENSION_SOURCE},
+  };
+  return dimensions;
+}
+
+std::string MetricDimensionWord(int dimension) {
+  for (const auto& [word, value] : MetricDimensions()) {
+    if (value == dimension) return word;
+  }
+  return "?";
+}
+
 }  // namespace custflow::tools

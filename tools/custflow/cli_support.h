@@ -4,11 +4,16 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "custflow/v1/metrics.pb.h"
 
 namespace custflow::tools {
 
@@ -30,5 +35,17 @@ size_t DisplayWidth(std::string_view text);
 
 // `text` padded with spaces to `width` terminal columns.
 std::string Column(std::string_view text, size_t width);
+
+// "2026-01-01" as that day (UTC); nullopt for anything else.
+std::optional<std::chrono::sys_days> ParseDay(const std::string& text);
+// Unix seconds as the day "2026-01-01" (UTC).
+std::string DayText(int64_t seconds);
+
+// The words for metric granularities ("month") and dimensions ("province") on the
+// command line.
+const std::map<std::string, v1::MetricGranularity>& MetricGranularities();
+const std::map<std::string, v1::MetricDimension>& MetricDimensions();
+// The word of a metric dimension; "?" for one without.
+std::string MetricDimensionWord(int dimension);
 
 }  // namespace custflow::tools

@@ -70,21 +70,6 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   return parts;
 }
 
-// "2026-01-01" to the day's first second, UTC; nullopt for anything else.
-std::optional<std::chrono::sys_days> ParseDay(const std::string& text) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
-                                         std::chrono::day(day)};
-  if (!date.ok()) return std::nullopt;
-  return std::chrono::sys_days(date);
-}
-
 std::string RightAligned(const std::string& text, size_t width) {
   const size_t columns = DisplayWidth(text);
   return columns < width ? std::string(width - columns, ' ') + text : text;

@@ -32,6 +32,10 @@
 //                      [--by D] [--by2 D] [--goal YUAN]
 //       The metrics catalog with formulas, and one metric per period (metrics_commands.h;
 //       docs/METRICS.md).
+//   custflow findings [--by-period month] [--by D] [--period YYYY-MM-DD] [--lang en|zh] ...
+//       Abnormal swings of the watched metrics in one period (findings_commands.h).
+//   custflow analyze describe|correlate|pareto|satisfaction|complaints ...
+//       Customer analysis (analysis_commands.h; `custflow analyze` lists the options).
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
 // CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
 // to .local/stack.env).
@@ -59,8 +63,10 @@
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
+#include "tools/custflow/analysis_commands.h"
 #include "tools/custflow/cli_support.h"
 #include "tools/custflow/distribution_command.h"
+#include "tools/custflow/findings_commands.h"
 #include "tools/custflow/metrics_commands.h"
 #include "tools/custflow/tags_commands.h"
 
@@ -526,6 +532,8 @@ int main(int argc, char** argv) {
   if (command == "tags") return custflow::tools::Tags(argc, argv);
   if (command == "metrics") return custflow::tools::Metrics(argc, argv);
   if (command == "metric") return custflow::tools::Metric(argc, argv);
+  if (command == "analyze") return custflow::tools::Analyze(argc, argv);
+  if (command == "findings") return custflow::tools::Findings(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
@@ -551,8 +559,12 @@ int main(int argc, char** argv) {
       "       custflow quality [--owner X] [--department X]\n"
       "       custflow tags rules|explain|segment|history|validate|reload|sweep ... (custflow tags "
       "--help)\n"
+      "       custflow analyze describe|correlate|pareto|satisfaction|complaints ... (custflow analyze)\n"
       "       custflow metrics\n"
       "       custflow metric ID --by-period day|week|month|quarter|year --from YYYY-MM-DD --to YYYY-MM-DD\n"
-      "                       [--by D] [--by2 D] [--goal YUAN]\n");
+      "                       [--by D] [--by2 D] [--goal YUAN]\n"
+      "       custflow findings [--by-period month] [--by D] [--period YYYY-MM-DD] [--lang en|zh]\n"
+      "                         [--metrics ID,..] [--threshold PERCENT] [--points POINTS]\n"
+      "                         [--min-base N] [--max N]\n");
   return 2;
 }

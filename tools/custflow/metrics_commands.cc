@@ -24,53 +24,6 @@ constexpr char kMetricUsage[] =
     "                       [--by DIMENSION] [--by2 DIMENSION] [--goal YUAN]\n"
     "DIMENSION: department, team, owner, channel, province, city, district, type, industry, source\n";
 
-const std::map<std::string, v1::MetricGranularity>& Granularities() {
-  static const std::map<std::string, v1::MetricGranularity> granularities = {
-      {"day", v1::METRIC_GRANULARITY_DAY},     {"week", v1::METRIC_GRANULARITY_WEEK},
-      {"month", v1::METRIC_GRANULARITY_MONTH}, {"quarter", v1::METRIC_GRANULARITY_QUARTER},
-      {"year", v1::METRIC_GRANULARITY_YEAR},
-  };
-  return granularities;
-}
-
-const std::map<std::string, v1::MetricDimension>& Dimensions() {
-  static const std::map<std::string, v1::MetricDimension> dimensions = {
-      {"department", v1::METRIC_DIMENSION_DEPARTMENT}, {"team", v1::METRIC_DIMENSION_TEAM},
-      {"owner", v1::METRIC_DIMENSION_OWNER},           {"channel", v1::METRIC_DIMENSION_CHANNEL},
-      {"province", v1::METRIC_DIMENSION_PROVINCE},     {"city", v1::METRIC_DIMENSION_CITY},
-      {"district", v1::METRIC_DIMENSION_DISTRICT},     {"type", v1::METRIC_DIMENSION_CUSTOMER_TYPE},
-      {"industry", v1::METRIC_DIMENSION_INDUSTRY},     {"source", v1::METRIC_DIMENSION_SOURCE},
-  };
-  return dimensions;
-}
-
-std::string DimensionWord(int dimension) {
-  for (const auto& [word, value] : Dimensions()) {
-    if (value == dimension) return word;
-  }
-  return "?";
-}
-
-// Midnight UTC of a YYYY-MM-DD day, in Unix seconds.
-std::optional<int64_t> DaySeconds(const std::string& text) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u", &year, &month, &day) != 3)
-    return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
-                                         std::chrono::day(day)};
-  if (!date.ok()) return std::nullopt;
-  return std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
-}
-
-std::string DayText(int64_t seconds) {
-  const std::chrono::year_month_day date(
-      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(seconds))));
-  return absl::StrFormat("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                         static_cast<unsigned>(date.day()));
-}
-
 std::string Number(bool has, double value) { return has ? absl::StrFormat("%.2f", value) : "-"; }
 
 int Usage(const std::string& problem) {
@@ -91,18 +44,20 @@ std::optional<std::string> BuildRequest(int argc, char** argv, v1::MetricQueryRe
       return "unknown option " + name;
     }
   }
-  auto granularity = Granularities().find(options["--by-period"]);
-  if (granularity == Granularities().end()) return "--by-period: day, week, month, quarter or year";
+  auto granularity = MetricGranularities().find(options["--by-period"]);
+  if (granularity == MetricGranularities().end()) return "--by-period: day, week, month, quarter or year";
   request.set_granularity(granularity->second);
-  const std::optional<int64_t> from = DaySeconds(options["--from"]);
-  const std::optional<int64_t> to = DaySeconds(options["--to"]);
+  const std::optional<std::chrono::sys_days> from = ParseDay(options["--from"]);
+  const std::optional<std::chrono::sys_days> to = ParseDay(options["--to"]);
   if (!from.has_value() || !to.has_value()) return "--from and --to: days as YYYY-MM-DD";
-  request.mutable_from()->set_seconds(*from);
-  request.mutable_to()->set_seconds(*to + 86400);  // --to is the last day included
+  // --to is the last day included.
+  request.mutable_from()->set_seconds(std::chrono::sys_seconds(*from).time_since_epoch().count());
+  request.mutable_to()->set_seconds(
+      std::chrono::sys_seconds(*to + std::chrono::days(1)).time_since_epoch().count());
   for (const char* option : {"--by", "--by2"}) {
     if (!options.contains(option)) continue;
-    auto dimension = Dimensions().find(options[option]);
-    if (dimension == Dimensions().end())
+    auto dimension = MetricDimensions().find(options[option]);
+    if (dimension == MetricDimensions().end())
       return std::string(option) + ": unknown dimension '" + options[option] + "'";
     request.add_breakdowns(dimension->second);
   }
@@ -119,14 +74,14 @@ void PrintRows(const v1::MetricQueryRequest& request, const v1::MetricQueryRespo
   std::printf("%s (%s): %s\n\n", metric.name().c_str(), metric.unit().c_str(), metric.formula().c_str());
   std::vector<size_t> widths;
   for (int i = 0; i < request.breakdowns_size(); ++i) {
-    size_t width = DisplayWidth(DimensionWord(request.breakdowns(i)));
+    size_t width = DisplayWidth(MetricDimensionWord(request.breakdowns(i)));
     for (const v1::MetricRow& row : response.rows())
       width = std::max(width, DisplayWidth(row.breakdown_values(i)));
     widths.push_back(width);
   }
   std::string header = "period    ";
   for (int i = 0; i < request.breakdowns_size(); ++i)
-    header += " " + Column(DimensionWord(request.breakdowns(i)), widths[i]);
+    header += " " + Column(MetricDimensionWord(request.breakdowns(i)), widths[i]);
   std::printf("%s %14s %14s %9s %14s %9s\n", header.c_str(), "value", "previous", "change%", "year ago",
               "change%");
   for (const v1::MetricRow& row : response.rows()) {
@@ -157,7 +112,7 @@ int Metrics(int, char**) {
   }
   for (const v1::MetricDefinition& metric : response.metrics()) {
     std::vector<std::string> dimensions;
-    for (int dimension : metric.dimensions()) dimensions.push_back(DimensionWord(dimension));
+    for (int dimension : metric.dimensions()) dimensions.push_back(MetricDimensionWord(dimension));
     std::printf("%s (%s)%s\n  %s: %s\n  by: %s\n", metric.id().c_str(), metric.unit().c_str(),
                 metric.needs_goal() ? ", needs --goal" : "", metric.name().c_str(), metric.formula().c_str(),
                 absl::StrJoin(dimensions, ", ").c_str());

@@ -1,0 +1,47 @@
+// ReportingService's analysis handlers: descriptive statistics, correlation, Pareto,
+// satisfaction extremes and complaint analysis (analysis.h).
+#include "custflow/core/grpc_status.h"
+#include "services/reporting/analysis.h"
+#include "services/reporting/reporting_service.h"
+
+namespace custflow::reporting {
+namespace {
+
+// Moves a result into `response`, or maps its error to a gRPC status.
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return core::ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status ReportingService::Describe(grpc::ServerContext*, const v1::DescribeRequest* request,
+                                        v1::DescribeResponse* response) {
+  return Answer(reporting::Describe(client_, *request), response);
+}
+
+grpc::Status ReportingService::Correlate(grpc::ServerContext*, const v1::CorrelateRequest* request,
+                                         v1::CorrelateResponse* response) {
+  return Answer(reporting::Correlate(client_, *request), response);
+}
+
+grpc::Status ReportingService::Pareto(grpc::ServerContext*, const v1::ParetoRequest* request,
+                                      v1::ParetoResponse* response) {
+  return Answer(reporting::Pareto(client_, *request), response);
+}
+
+grpc::Status ReportingService::SatisfactionExtremes(grpc::ServerContext*,
+                                                    const v1::SatisfactionExtremesRequest* request,
+                                                    v1::SatisfactionExtremesResponse* response) {
+  return Answer(reporting::SatisfactionExtremes(client_, *request), response);
+}
+
+grpc::Status ReportingService::ComplaintAnalysis(grpc::ServerContext*,
+                                                 const v1::ComplaintAnalysisRequest* request,
+                                                 v1::ComplaintAnalysisResponse* response) {
+  return Answer(reporting::ComplaintAnalysis(client_, *request), response);
+}
+
+}  // namespace custflow::reporting
