@@ -3,7 +3,7 @@
 # services/reporting/tests/analysis_test.cc. Definitions are those of docs/REPORTS.md
 # ("Analysis").
 #
-#   awk -v from=SECONDS -v to=SECONDS -f analysis_expected.awk profiles.tsv interactions.tsv
+#   awk -v from=SECONDS -v to=SECONDS -f civil_date.awk -f analysis_expected.awk profiles.tsv interactions.tsv
 #
 # profiles.tsv (latest version of each customer):
 #   customer_id  name  customer_type  owner  department  province  industry
@@ -21,20 +21,8 @@ BEGIN {
   split("profiles period filtered", scope_names, " ")
 }
 
-# Days since 1970 to "YYYY-MM-DD" (civil calendar).
-function day_of(t,    z, era, doe, yoe, y, doy, mp, m, d) {
-  z = int(t / 86400) + 719468
-  era = int(z / 146097)
-  doe = z - era * 146097
-  yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-  y = yoe + era * 400
-  doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-  mp = int((5 * doy + 2) / 153)
-  d = doy - int((153 * mp + 2) / 5) + 1
-  m = mp < 10 ? mp + 3 : mp - 9
-  if (m <= 2) y++
-  return sprintf("%04d-%02d-%02d", y, m, d)
-}
+# A Unix time's day, "YYYY-MM-DD".
+function day_of(t) { return civil(int(t / 86400)) }
 
 function ceiling(x,    k) {
   k = int(x)

@@ -70,26 +70,23 @@ const std::map<std::string, v1::CustomerMeasure>& Measures() {
   return measures;
 }
 
-class AnalysisTest : public MigratedDatabaseTest {
+class AnalysisTest : public CrossCheckTest {
  protected:
   void SetUp() override {
-    MigratedDatabaseTest::SetUp();
+    CrossCheckTest::SetUp();
     if (HasFatalFailure()) return;
-    directory_ = std::filesystem::temp_directory_path() / ("custflow_analysis_" + database());
-    std::filesystem::create_directories(directory_);
     GenerateAndStore();
     if (HasFatalFailure()) return;
-    RunAwk();
+    ComputeExpected();
   }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
 
   void GenerateAndStore() {
     std::mt19937_64 random(20261127);
     auto between = [&](int64_t low, int64_t high) {
       return std::uniform_int_distribution<int64_t>(low, high)(random);
     };
-    std::ofstream profiles(directory_ / "profiles.tsv");
-    std::ofstream interactions(directory_ / "interactions.tsv");
+    std::ofstream profiles(directory() / "profiles.tsv");
+    std::ofstream interactions(directory() / "interactions.tsv");
     MessageBatch batch;
     int64_t offset = 0;
     for (int i = 0; i < kCustomers; ++i) {
@@ -177,20 +174,13 @@ class AnalysisTest : public MigratedDatabaseTest {
     ASSERT_TRUE(written.ok()) << written;
   }
 
-  void RunAwk() {
-    const std::filesystem::path script =
-        std::filesystem::path(CUSTFLOW_REPORTING_TESTS_DIR) / "analysis_expected.awk";
-    const std::string command = "awk -v from=" + std::to_string(kMar2026) +
-                                " -v to=" + std::to_string(kOct2026) + " -f '" + script.string() + "' '" +
-                                (directory_ / "profiles.tsv").string() + "' '" +
-                                (directory_ / "interactions.tsv").string() + "'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string output;
-    char buffer[4096];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
-    ASSERT_EQ(::pclose(pipe), 0) << command;
-    std::istringstream lines(output);
+  void ComputeExpected() {
+    absl::StatusOr<std::string> output =
+        RunAwk(CUSTFLOW_REPORTING_TESTS_DIR, "analysis_expected.awk",
+               {directory() / "profiles.tsv", directory() / "interactions.tsv"},
+               {"from=" + std::to_string(kMar2026), "to=" + std::to_string(kOct2026)});
+    ASSERT_TRUE(output.ok()) << output.status();
+    std::istringstream lines(*output);
     for (std::string line; std::getline(lines, line);) {
       const size_t last_tab = line.rfind('\t');
       ASSERT_NE(last_tab, std::string::npos) << line;
@@ -219,7 +209,6 @@ class AnalysisTest : public MigratedDatabaseTest {
     }
   }
 
-  std::filesystem::path directory_;
   std::map<std::string, std::string> expected_;
 };
 

@@ -302,16 +302,13 @@ TEST_F(DistributionCrossCheckTest, AgreesWithAnIndependentCountOfTheLatestSnapsh
       std::filesystem::path(::testing::TempDir()) / ("custflow-distribution-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   WriteLatest(latest, dir / "latest.tsv");
-  const std::filesystem::path script =
-      std::filesystem::path(CUSTFLOW_REPORTING_TESTS_DIR) / "distribution_expected.awk";
-
   for (const CrossCheck& check : CrossChecks()) {
     SCOPED_TRACE(check.name);
     std::ofstream(dir / "request.tsv") << check.awk_request;
-    const std::string command = "LC_ALL=C awk -f '" + script.string() + "' '" +
-                                (dir / "request.tsv").string() + "' '" + (dir / "latest.tsv").string() +
-                                "' > '" + (dir / "expected.tsv").string() + "'";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    absl::StatusOr<std::string> expected = RunAwk(CUSTFLOW_REPORTING_TESTS_DIR, "distribution_expected.awk",
+                                                  {dir / "request.tsv", dir / "latest.tsv"});
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    std::ofstream(dir / "expected.tsv") << *expected;
 
     absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), check.request);
 

@@ -2,7 +2,7 @@
 # cross-check QueryDistribution (distribution_crosscheck_test.cc). Plain POSIX awk (mawk
 # included), run with LC_ALL=C so strings compare byte by byte, as ClickHouse does.
 #
-#   awk -f distribution_expected.awk REQUEST LATEST
+#   awk -f civil_date.awk -f distribution_expected.awk REQUEST LATEST
 #
 # LATEST: the latest snapshot of every customer, tab-separated, a header line naming the
 # columns: customer_id interactions merged_into type stage department team owner province
@@ -34,21 +34,6 @@ FNR == NR {
 FNR == 1 {
   for (i = 1; i <= NF; i++) column[$i] = i
   next
-}
-
-# Days since 1970-01-01 to "YYYY-MM-DD" (H. Hinnant's civil_from_days).
-function civil(days,    z, era, doe, yoe, doy, mp, d, m, y) {
-  z = days + 719468
-  era = int(z / 146097)
-  doe = z - era * 146097
-  yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-  y = yoe + era * 400
-  doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-  mp = int((5 * doy + 2) / 153)
-  d = doy - int((153 * mp + 2) / 5) + 1
-  m = mp < 10 ? mp + 3 : mp - 9
-  if (m <= 2) y++
-  return sprintf("%04d-%02d-%02d", y, m, d)
 }
 
 function period(seconds, unit,    days, date, month) {

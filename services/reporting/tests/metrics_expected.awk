@@ -2,7 +2,7 @@
 # stores in ClickHouse, without any of the service's code: the independent side of
 # services/reporting/tests/metrics_test.cc. Formulas are those of docs/METRICS.md.
 #
-#   awk -f metrics_expected.awk profiles.tsv interactions.tsv
+#   awk -f civil_date.awk -f metrics_expected.awk profiles.tsv interactions.tsv
 #
 # profiles.tsv (latest version of each customer):
 #   customer_id  first_contact_at (Unix seconds, 0 = unknown)  province  merged (0/1)
@@ -16,31 +16,11 @@
 # only when their denominator is above 0.
 BEGIN { FS = OFS = "\t" }
 
-# The first day of the month of a Unix time, from the days since 1970 (civil calendar).
-function month_of(t,    z, era, doe, yoe, y, doy, mp, m) {
-  z = int(t / 86400) + 719468
-  era = int(z / 146097)
-  doe = z - era * 146097
-  yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-  y = yoe + era * 400
-  doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-  mp = int((5 * doy + 2) / 153)
-  m = mp < 10 ? mp + 3 : mp - 9
-  if (m <= 2) y++
-  return sprintf("%04d-%02d-01", y, m)
-}
+# The first day of the month of a Unix time, "YYYY-MM-01".
+function month_of(t) { return substr(civil(int(t / 86400)), 1, 8) "01" }
 
-# The Unix time of the first second of a month "YYYY-MM-01" (days from the civil date).
-function epoch_of(month,    y, m, era, yoe, doy, doe) {
-  y = substr(month, 1, 4) + 0
-  m = substr(month, 6, 2) + 0
-  if (m <= 2) y--
-  era = int(y / 400)
-  yoe = y - era * 400
-  doy = int((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5)
-  doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
-  return (era * 146097 + doe - 719468) * 86400
-}
+# The Unix time of the first second of a day "YYYY-MM-DD".
+function epoch_of(day) { return days_from_civil(day) * 86400 }
 
 function next_month(month,    y, m) {
   y = substr(month, 1, 4) + 0

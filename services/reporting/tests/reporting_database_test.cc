@@ -1,6 +1,7 @@
 #include "services/reporting/tests/reporting_database_test.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "custflow/domain/topics.h"
 #include "services/reporting/schema.h"
@@ -162,6 +163,34 @@ void MigratedDatabaseTest::SetUp() {
   if (HasFatalFailure()) return;
   absl::Status migrated = ApplyMigrations(client());
   ASSERT_TRUE(migrated.ok()) << migrated;
+}
+
+void CrossCheckTest::SetUp() {
+  MigratedDatabaseTest::SetUp();
+  if (HasFatalFailure()) return;
+  directory_ = std::filesystem::temp_directory_path() / ("custflow_crosscheck_" + database());
+  std::filesystem::create_directories(directory_);
+}
+
+void CrossCheckTest::TearDown() {
+  if (!directory_.empty()) std::filesystem::remove_all(directory_);
+}
+
+absl::StatusOr<std::string> RunAwk(const std::filesystem::path& scripts_dir, const std::string& script,
+                                   const std::vector<std::filesystem::path>& files,
+                                   const std::vector<std::string>& variables) {
+  std::string command = "LC_ALL=C awk";
+  for (const std::string& variable : variables) command += " -v '" + variable + "'";
+  command +=
+      " -f '" + (scripts_dir / "civil_date.awk").string() + "' -f '" + (scripts_dir / script).string() + "'";
+  for (const std::filesystem::path& file : files) command += " '" + file.string() + "'";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return absl::InternalError("cannot run " + command);
+  std::string output;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
+  if (::pclose(pipe) != 0) return absl::InternalError("failed: " + command);
+  return output;
 }
 
 }  // namespace custflow::reporting

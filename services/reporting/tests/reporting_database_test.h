@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/kafka/message.h"
 #include "custflow/v1/customer.pb.h"
@@ -76,5 +78,25 @@ class MigratedDatabaseTest : public ReportingDatabaseTest {
  protected:
   void SetUp() override;
 };
+
+// A migrated database and a scratch folder, `directory()`, for the TSV files a
+// cross-check test writes of its own generated data.
+class CrossCheckTest : public MigratedDatabaseTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  const std::filesystem::path& directory() const { return directory_; }
+
+ private:
+  std::filesystem::path directory_;
+};
+
+// The independent side of the reports' cross-checks: runs the awk `script` (a file of
+// `scripts_dir`, loaded after civil_date.awk there) over `files` with `variables`
+// ("name=value", passed as -v) in the C locale, and returns what it printed; an error
+// naming the command when awk fails.
+absl::StatusOr<std::string> RunAwk(const std::filesystem::path& scripts_dir, const std::string& script,
+                                   const std::vector<std::filesystem::path>& files,
+                                   const std::vector<std::string>& variables = {});
 
 }  // namespace custflow::reporting
