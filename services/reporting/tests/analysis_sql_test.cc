@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "services/reporting/analysis.h"
 #include "services/reporting/reporting_service.h"
+#include "services/reporting/tests/unreachable_clickhouse.h"
 
 namespace custflow::reporting {
 namespace {
@@ -208,26 +209,6 @@ TEST(AnalysisSqlTest, ComplaintsJoinTheProvinceOnlyWhenGroupedByIt) {
   ASSERT_TRUE(by_province.ok()) << by_province.status();
   EXPECT_THAT(*by_province, HasSubstr("argMax(province, version) AS profile_province"));
 }
-
-// A refused request must fail before any SQL is sent.
-class UnreachableClickHouse final : public clickhouse::ClickHouseClient {
- public:
-  absl::Status Execute(std::string_view) override { return Reached(); }
-  absl::StatusOr<clickhouse::QueryResult> Query(std::string_view) override { return Reached(); }
-  absl::Status Insert(std::string_view, absl::Span<const std::string>,
-                      const clickhouse::RowBinaryWriter&) override {
-    return Reached();
-  }
-  absl::Status Ping() override { return Reached(); }
-
-  bool reached = false;
-
- private:
-  absl::Status Reached() {
-    reached = true;
-    return absl::InternalError("ClickHouse reached");
-  }
-};
 
 TEST(AnalysisHandlersTest, RefuseInvalidRequestsBeforeReachingClickHouse) {
   UnreachableClickHouse clickhouse;

@@ -3,31 +3,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/reporting/tests/unreachable_clickhouse.h"
 
 namespace custflow::reporting {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A refused request must fail before any SQL is sent.
-class UnreachableClickHouse final : public clickhouse::ClickHouseClient {
- public:
-  absl::Status Execute(std::string_view) override { return Reached(); }
-  absl::StatusOr<clickhouse::QueryResult> Query(std::string_view) override { return Reached(); }
-  absl::Status Insert(std::string_view, absl::Span<const std::string>,
-                      const clickhouse::RowBinaryWriter&) override {
-    return Reached();
-  }
-  absl::Status Ping() override { return Reached(); }
-
-  bool reached = false;
-
- private:
-  absl::Status Reached() {
-    reached = true;
-    return absl::InternalError("ClickHouse reached");
-  }
-};
 
 TEST(ReportingServiceTest, DistributionRejectsUnknownDimensionAsInvalidArgument) {
   UnreachableClickHouse clickhouse;
