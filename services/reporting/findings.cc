@@ -348,4 +348,9 @@ v1::FindingsResponse DetectFindings(const FindingsInput& input, const FindingRul
   return response;
 }
 
+std::string ChineseMetricName(const std::string& metric_id) {
+  const MetricWords* words = FindWords(metric_id);
+  return words == nullptr ? std::string() : std::string(words->chinese_name);
+}
+
 }  // namespace custflow::reporting

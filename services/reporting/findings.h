@@ -62,4 +62,8 @@ v1::MetricQueryRequest FindingsMetricRequest(const FindingsPlan& plan, const std
 // past its threshold, most severe first, cut to rules.max_findings.
 v1::FindingsResponse DetectFindings(const FindingsInput& input, const FindingRules& rules);
 
+// The Chinese name of a catalog metric ("new_customers" -> "新客户数"); empty when there
+// is none.
+std::string ChineseMetricName(const std::string& metric_id);
+
 }  // namespace custflow::reporting

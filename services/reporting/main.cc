@@ -2,6 +2,7 @@
 // once) and the reporting API.
 #include <optional>
 
+#include "absl/strings/str_split.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
@@ -11,6 +12,7 @@
 #include "custflow/runtime/batching_consumer.h"
 #include "custflow/runtime/runtime.h"
 #include "services/reporting/clickhouse_sink.h"
+#include "services/reporting/http_reports.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/schema.h"
 
@@ -24,6 +26,11 @@ int main(int argc, char** argv) {
   clickhouse_options.url =
       config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP interface.");
   clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
+  reporting::HttpReportsOptions http_options;
+  http_options.allowed_origins = absl::StrSplit(
+      config.String("CORS_ORIGINS", "",
+                    "Web origins whose pages may read /v1/reports answers, comma-separated; * for any."),
+      ',', absl::SkipEmpty());
   // A batch is written when it holds SINK_BATCH messages or SINK_WAIT passed since its
   // first message (BatchingConsumer), so a trickle of events still makes large inserts.
   kafka::ConsumeLoopOptions loop_options;
@@ -41,6 +48,8 @@ int main(int argc, char** argv) {
   host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
   reporting::ReportingService service(client);
   host.AddGrpcService(&service);
+  reporting::HttpReports http_reports(service, http_options);
+  host.SetHttpHandler(http_reports.Handler());
   reporting::ClickHouseSink sink(client, host.metrics(),
                                  {domain::kInteractionsTopic, domain::kProfilesTopic});
 

@@ -36,6 +36,9 @@
 //       Abnormal swings of the watched metrics in one period (findings_commands.h).
 //   custflow analyze describe|correlate|pareto|satisfaction|complaints ...
 //       Customer analysis (analysis_commands.h; `custflow analyze` lists the options).
+//   custflow reports
+//   custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh] ...
+//       The report templates, and one rendered as aligned tables (report_commands.h).
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
 // CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
 // to .local/stack.env).
@@ -68,6 +71,7 @@
 #include "tools/custflow/distribution_command.h"
 #include "tools/custflow/findings_commands.h"
 #include "tools/custflow/metrics_commands.h"
+#include "tools/custflow/report_commands.h"
 #include "tools/custflow/tags_commands.h"
 
 namespace custflow::tools {
@@ -534,6 +538,8 @@ int main(int argc, char** argv) {
   if (command == "metric") return custflow::tools::Metric(argc, argv);
   if (command == "analyze") return custflow::tools::Analyze(argc, argv);
   if (command == "findings") return custflow::tools::Findings(argc, argv);
+  if (command == "reports") return custflow::tools::Reports(argc, argv);
+  if (command == "report") return custflow::tools::Report(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
@@ -565,6 +571,8 @@ int main(int argc, char** argv) {
       "                       [--by D] [--by2 D] [--goal YUAN]\n"
       "       custflow findings [--by-period month] [--by D] [--period YYYY-MM-DD] [--lang en|zh]\n"
       "                         [--metrics ID,..] [--threshold PERCENT] [--points POINTS]\n"
-      "                         [--min-base N] [--max N]\n");
+      "                         [--min-base N] [--max N]\n"
+      "       custflow reports\n"
+      "       custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh]\n");
   return 2;
 }

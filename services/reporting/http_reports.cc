@@ -1,0 +1,318 @@
+// /v1/reports/...: routing to the ReportingService methods, JSON and CSV answers, error
+// mapping, CORS and the worker threads; the contract clients see is in the header.
+#include "services/reporting/http_reports.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "services/reporting/csv_export.h"
+
+namespace custflow::reporting {
+namespace {
+
+using core::HttpRequest;
+using core::HttpResponse;
+
+constexpr std::string_view kPrefix = "/v1/reports/";
+constexpr std::string_view kCsvSuffix = ".csv";
+constexpr const char* kAllowedMethods = "POST, OPTIONS";
+
+// A route's answer body: JSON or CSV text, or why there is none.
+using Invoke = std::function<absl::StatusOr<std::string>(ReportingService&, std::string_view body, bool csv)>;
+
+struct Route {
+  Invoke invoke;
+  bool has_csv = false;
+};
+
+template <typename Request, typename Response>
+using ServiceMethod = grpc::Status (ReportingService::*)(grpc::ServerContext*, const Request*, Response*);
+template <typename Request, typename Response>
+using CsvWriter = CsvTable (*)(const Request&, const Response&);
+
+absl::Status ParseRequest(std::string_view body, google::protobuf::Message& request) {
+  if (std::all_of(body.begin(), body.end(), [](char c) { return absl::ascii_isspace(c); }))
+    return absl::OkStatus();
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), &request, options);
+  if (parsed.ok()) return absl::OkStatus();
+  auto message = parsed.message();
+  return absl::InvalidArgumentError(absl::StrCat("the body is not a valid ", request.GetTypeName(),
+                                                 " in JSON: ", std::string(message.data(), message.size())));
+}
+
+absl::StatusOr<std::string> ResponseJson(const google::protobuf::Message& response) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = false;
+  std::string json;
+  auto printed = google::protobuf::util::MessageToJsonString(response, &json, options);
+  if (!printed.ok()) {
+    auto message = printed.message();
+    return absl::InternalError(
+        absl::StrCat("cannot print the answer as JSON: ", std::string(message.data(), message.size())));
+  }
+  return json;
+}
+
+template <typename Request, typename Response>
+Route MakeRoute(ServiceMethod<Request, Response> method, CsvWriter<Request, Response> csv_writer = nullptr) {
+  Invoke invoke = [method, csv_writer](ReportingService& service, std::string_view body,
+                                       bool csv) -> absl::StatusOr<std::string> {
+    Request request;
+    if (absl::Status parsed = ParseRequest(body, request); !parsed.ok()) return parsed;
+    Response response;
+    grpc::Status status = (service.*method)(nullptr, &request, &response);
+    if (!status.ok())
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    if (csv) return ToCsv(csv_writer(request, response));
+    return ResponseJson(response);
+  };
+  return Route{.invoke = std::move(invoke), .has_csv = csv_writer != nullptr};
+}
+
+// Every rpc of custflow.v1.ReportingService by name; a test checks it against the service
+// descriptor, so a new rpc cannot be left out.
+const std::map<std::string, Route, std::less<>>& Routes() {
+  using S = ReportingService;
+  static const auto* routes = new std::map<std::string, Route, std::less<>>{
+      {"Distribution", MakeRoute(&S::Distribution, &DistributionCsv)},
+      {"ListMetrics", MakeRoute(&S::ListMetrics)},
+      {"QueryMetric", MakeRoute(&S::QueryMetric, &MetricCsv)},
+      {"Findings",
+       MakeRoute<v1::FindingsRequest, v1::FindingsResponse>(
+           &S::Findings, [](const v1::FindingsRequest&,
+                            const v1::FindingsResponse& response) { return FindingsCsv(response); })},
+      {"Describe", MakeRoute(&S::Describe)},
+      {"Correlate", MakeRoute(&S::Correlate)},
+      {"Pareto", MakeRoute(&S::Pareto)},
+      {"SatisfactionExtremes",
+       MakeRoute<v1::SatisfactionExtremesRequest, v1::SatisfactionExtremesResponse>(
+           &S::SatisfactionExtremes,
+           [](const v1::SatisfactionExtremesRequest&, const v1::SatisfactionExtremesResponse& response) {
+             return SatisfactionExtremesCsv(response);
+           })},
+      {"ComplaintAnalysis", MakeRoute(&S::ComplaintAnalysis, &ComplaintAnalysisCsv)},
+      {"ListTemplates", MakeRoute(&S::ListTemplates)},
+      {"RenderReport", MakeRoute(&S::RenderReport)},
+  };
+  return *routes;
+}
+
+HttpResponse ErrorResponse(const absl::Status& status, HttpResponse base) {
+  nlohmann::ordered_json body = {
+      {"error",
+       {{"code", absl::StatusCodeToString(status.code())}, {"message", std::string(status.message())}}}};
+  base.status = HttpStatusOf(status.code());
+  base.content_type = "application/json; charset=utf-8";
+  // Parser messages may quote bytes that are not UTF-8.
+  base.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (base.status == 503) base.headers.emplace_back("Retry-After", "1");
+  return base;
+}
+
+// An error whose HTTP status is not the code's own (405 has no gRPC code).
+HttpResponse ErrorResponse(int http_status, absl::StatusCode code, const std::string& message,
+                           HttpResponse base) {
+  HttpResponse response = ErrorResponse(absl::Status(code, message), std::move(base));
+  response.status = http_status;
+  return response;
+}
+
+}  // namespace
+
+int HttpStatusOf(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+HttpReports::HttpReports(ReportingService& service, HttpReportsOptions options)
+    : service_(service), options_(std::move(options)) {
+  for (int i = 0; i < std::max(1, options_.threads); ++i) workers_.emplace_back([this] { Work(); });
+}
+
+HttpReports::~HttpReports() {
+  std::deque<Job> unanswered;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    unanswered.swap(waiting_);
+  }
+  wake_.notify_all();
+  for (Job& job : unanswered) {
+    std::move(job.responder)
+        .Respond(ErrorResponse(absl::UnavailableError("the reporting service is shutting down"),
+                               std::move(job.base)));
+  }
+  for (std::thread& worker : workers_) worker.join();
+}
+
+std::vector<std::string> HttpReports::JsonMethods() {
+  std::vector<std::string> names;
+  for (const auto& [name, route] : Routes()) names.push_back(name);
+  return names;
+}
+
+std::vector<std::string> HttpReports::CsvMethods() {
+  std::vector<std::string> names;
+  for (const auto& [name, route] : Routes()) {
+    if (route.has_csv) names.push_back(name);
+  }
+  return names;
+}
+
+core::AsyncHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
+  return [this, next = std::move(next)](HttpRequest request, core::HttpResponder responder) {
+    if (std::string_view(request.path).starts_with(kPrefix))
+      return Handle(std::move(request), std::move(responder));
+    if (next) return next(std::move(request), std::move(responder));
+    std::move(responder).Respond(ErrorResponse(
+        absl::NotFoundError(absl::StrCat("no route for ", request.method, " ", request.path)), {}));
+  };
+}
+
+void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
+  HttpResponse cors = CorsBase(request);
+  std::string_view method = std::string_view(request.path).substr(kPrefix.size());
+  bool csv = method.ends_with(kCsvSuffix);
+  if (csv) method.remove_suffix(kCsvSuffix.size());
+  auto route = Routes().find(method);
+  if (route == Routes().end()) {
+    return std::move(responder).Respond(ErrorResponse(
+        absl::NotFoundError(absl::StrCat("custflow.v1.ReportingService has no method ", std::string(method))),
+        std::move(cors)));
+  }
+  if (csv && !route->second.has_csv) {
+    return std::move(responder).Respond(
+        ErrorResponse(absl::NotFoundError(absl::StrCat(std::string(method),
+                                                       " has no CSV download; POST without .csv for JSON")),
+                      std::move(cors)));
+  }
+  if (request.method == "OPTIONS") return std::move(responder).Respond(Preflight(request, std::move(cors)));
+  if (request.method != "POST") {
+    cors.headers.emplace_back("Allow", kAllowedMethods);
+    return std::move(responder).Respond(
+        ErrorResponse(405, absl::StatusCode::kUnimplemented,
+                      absl::StrCat("method ", request.method, " is not allowed; use POST"), std::move(cors)));
+  }
+  if (request.body.size() > options_.max_request_bytes) {
+    return std::move(responder).Respond(
+        ErrorResponse(413, absl::StatusCode::kResourceExhausted,
+                      absl::StrCat("the body has ", request.body.size(), " bytes; at most ",
+                                   options_.max_request_bytes, " are accepted"),
+                      std::move(cors)));
+  }
+  Enqueue(Job{.method = std::string(method),
+              .csv = csv,
+              .body = std::move(request.body),
+              .base = std::move(cors),
+              .responder = std::move(responder)});
+}
+
+void HttpReports::Enqueue(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && waiting_.size() < options_.max_waiting) {
+      waiting_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  std::move(job.responder)
+      .Respond(ErrorResponse(absl::UnavailableError("too many report requests are waiting; retry shortly"),
+                             std::move(job.base)));
+}
+
+void HttpReports::Work() {
+  while (true) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+    if (stopping_) return;
+    Job job = std::move(waiting_.front());
+    waiting_.pop_front();
+    lock.unlock();
+    HttpResponse response = Run(job);
+    std::move(job.responder).Respond(std::move(response));
+  }
+}
+
+HttpResponse HttpReports::Run(const Job& job) const {
+  absl::StatusOr<std::string> body = Routes().find(job.method)->second.invoke(service_, job.body, job.csv);
+  if (!body.ok()) return ErrorResponse(body.status(), job.base);
+  HttpResponse response = job.base;
+  response.body = std::move(*body);
+  if (!job.csv) {
+    response.content_type = "application/json; charset=utf-8";
+    return response;
+  }
+  response.content_type = "text/csv; charset=utf-8; header=present";
+  response.headers.emplace_back(
+      "Content-Disposition",
+      absl::StrCat("attachment; filename=\"", CsvFileName(job.method, options_.clock()), "\""));
+  return response;
+}
+
+HttpResponse HttpReports::Preflight(const HttpRequest& request, HttpResponse cors) const {
+  std::string_view origin = request.Header("origin");
+  if (!origin.empty() && !OriginAllowed(origin)) {
+    return ErrorResponse(
+        absl::PermissionDeniedError(absl::StrCat("origin ", std::string(origin), " is not allowed")),
+        std::move(cors));
+  }
+  HttpResponse response = std::move(cors);
+  response.status = 204;
+  response.headers.emplace_back("Allow", kAllowedMethods);
+  if (!origin.empty()) {
+    response.headers.emplace_back("Access-Control-Allow-Methods", kAllowedMethods);
+    response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    response.headers.emplace_back("Access-Control-Max-Age", "600");
+  }
+  return response;
+}
+
+HttpResponse HttpReports::CorsBase(const HttpRequest& request) const {
+  HttpResponse response;
+  response.headers.emplace_back("Vary", "Origin");
+  std::string_view origin = request.Header("origin");
+  if (origin.empty() || !OriginAllowed(origin)) return response;
+  response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+  response.headers.emplace_back("Access-Control-Expose-Headers", "Content-Disposition, Retry-After");
+  return response;
+}
+
+bool HttpReports::OriginAllowed(std::string_view origin) const {
+  const auto& allowed = options_.allowed_origins;
+  return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+         std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+}
+
+}  // namespace custflow::reporting
