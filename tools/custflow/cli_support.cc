@@ -100,6 +100,23 @@ const std::map<std::string, v1::MetricDimension>& MetricDimensions() {
   return dimensions;
 }
 
+std::string GranularityWord(v1::MetricGranularity granularity, bool chinese) {
+  switch (granularity) {
+    case v1::METRIC_GRANULARITY_DAY:
+      return chinese ? "日" : "day";
+    case v1::METRIC_GRANULARITY_WEEK:
+      return chinese ? "周" : "week";
+    case v1::METRIC_GRANULARITY_MONTH:
+      return chinese ? "月" : "month";
+    case v1::METRIC_GRANULARITY_QUARTER:
+      return chinese ? "季度" : "quarter";
+    case v1::METRIC_GRANULARITY_YEAR:
+      return chinese ? "年" : "year";
+    default:
+      return "?";
+  }
+}
+
 std::string MetricDimensionWord(int dimension) {
   for (const auto& [word, value] : MetricDimensions()) {
     if (value == dimension) return word;

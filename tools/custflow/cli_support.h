@@ -45,6 +45,8 @@ std::string DayText(int64_t seconds);
 // command line.
 const std::map<std::string, v1::MetricGranularity>& MetricGranularities();
 const std::map<std::string, v1::MetricDimension>& MetricDimensions();
+// A period's length in words: "month" / "月" (the Chinese for reports in Chinese).
+std::string GranularityWord(v1::MetricGranularity granularity, bool chinese);
 // The word of a metric dimension; "?" for one without.
 std::string MetricDimensionWord(int dimension);
 

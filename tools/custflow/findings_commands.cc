@@ -106,11 +106,8 @@ int Findings(int argc, char** argv) {
     return Fail("findings", status);
   }
   const bool chinese = request.language() == "zh";
+  const std::string length = GranularityWord(response.granularity(), chinese);
   const std::string period = DayText(response.period_start().seconds());
-  std::string length;
-  for (const auto& [word, granularity] : MetricGranularities()) {
-    if (granularity == response.granularity()) length = word;
-  }
   if (chinese) {
     std::printf("%s 起的周期（%s）：%u 项发现，显示 %d 项\n", period.c_str(), length.c_str(),
                 response.total_findings(), response.findings_size());

@@ -118,10 +118,7 @@ int Report(int argc, char** argv) {
     return Fail("report", status);
   }
   const bool chinese = report.language() == "zh";
-  std::string length;
-  for (const auto& [word, granularity] : MetricGranularities()) {
-    if (granularity == report.granularity()) length = word;
-  }
+  const std::string length = GranularityWord(report.granularity(), chinese);
   const std::string period = DayText(report.period_start().seconds());
   if (chinese) {
     std::printf("%s（%s 起的周期，%s）\n", report.title().c_str(), period.c_str(), length.c_str());
