@@ -306,7 +306,9 @@ HttpResponse EventsResponse(const std::vector<v1::EventResult>& results, HttpRes
 }  // namespace
 
 HttpIngest::HttpIngest(EventSubmitter& submitter, HttpIngestOptions options)
-    : submitter_(submitter), options_(std::move(options)) {}
+    : submitter_(submitter),
+      options_(std::move(options)),
+      cors_(options_.allowed_origins, kAllowedMethods, "Retry-After") {}
 
 core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
   return [this, next = std::move(next)](HttpRequest request, core::HttpResponder responder) {
@@ -318,9 +320,15 @@ core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
 }
 
 void HttpIngest::Handle(HttpRequest request, core::HttpResponder responder) const {
-  HttpResponse cors = CorsBase(request);
+  HttpResponse cors = cors_.Base(request);
   if (request.method == "POST") return Post(request, std::move(cors), std::move(responder));
-  if (request.method == "OPTIONS") return std::move(responder).Respond(Preflight(request, std::move(cors)));
+  if (request.method == "OPTIONS") {
+    std::optional<HttpResponse> preflight = cors_.Preflight(request, cors);
+    if (preflight) return std::move(responder).Respond(*std::move(preflight));
+    return std::move(responder).Respond(ErrorResponse(
+        {403, "origin", absl::StrCat("origin ", std::string(request.Header("origin")), " is not allowed")},
+        std::move(cors)));
+  }
   cors.headers.emplace_back("Allow", kAllowedMethods);
   std::move(responder).Respond(
       ErrorResponse({405, "method", absl::StrCat("method ", request.method, " is not allowed; use POST")},
@@ -353,39 +361,6 @@ void HttpIngest::Post(const HttpRequest& request, HttpResponse cors, core::HttpR
                       PlaceSubmitted(std::move(submitted), positions, results);
                       std::move(responder).Respond(EventsResponse(results, std::move(cors)));
                     });
-}
-
-HttpResponse HttpIngest::Preflight(const HttpRequest& request, HttpResponse cors) const {
-  std::string origin(request.Header("origin"));
-  if (!origin.empty() && !OriginAllowed(origin)) {
-    return ErrorResponse({403, "origin", absl::StrCat("origin ", origin, " is not allowed")},
-                         std::move(cors));
-  }
-  HttpResponse response = std::move(cors);
-  response.status = 204;
-  response.headers.emplace_back("Allow", kAllowedMethods);
-  if (!origin.empty()) {
-    response.headers.emplace_back("Access-Control-Allow-Methods", kAllowedMethods);
-    response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
-    response.headers.emplace_back("Access-Control-Max-Age", "600");
-  }
-  return response;
-}
-
-HttpResponse HttpIngest::CorsBase(const HttpRequest& request) const {
-  HttpResponse response;
-  response.headers.emplace_back("Vary", "Origin");
-  std::string origin(request.Header("origin"));
-  if (origin.empty() || !OriginAllowed(origin)) return response;
-  response.headers.emplace_back("Access-Control-Allow-Origin", origin);
-  response.headers.emplace_back("Access-Control-Expose-Headers", "Retry-After");
-  return response;
-}
-
-bool HttpIngest::OriginAllowed(const std::string& origin) const {
-  const auto& allowed = options_.allowed_origins;
-  return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
-         std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
 }
 
 }  // namespace custflow::ingest

@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
 #include "services/ingest/event_submitter.h"
 
@@ -69,13 +70,10 @@ class HttpIngest {
  private:
   void Handle(core::HttpRequest request, core::HttpResponder responder) const;
   void Post(const core::HttpRequest& request, core::HttpResponse cors, core::HttpResponder responder) const;
-  core::HttpResponse Preflight(const core::HttpRequest& request, core::HttpResponse cors) const;
-  // A response carrying the CORS headers this request gets.
-  core::HttpResponse CorsBase(const core::HttpRequest& request) const;
-  bool OriginAllowed(const std::string& origin) const;
 
   EventSubmitter& submitter_;
   HttpIngestOptions options_;
+  core::CorsPolicy cors_;
 };
 
 }  // namespace custflow::ingest

@@ -156,7 +156,9 @@ int HttpStatusOf(absl::StatusCode code) {
 }
 
 HttpReports::HttpReports(ReportingService& service, HttpReportsOptions options)
-    : service_(service), options_(std::move(options)) {
+    : service_(service),
+      options_(std::move(options)),
+      cors_(options_.allowed_origins, kAllowedMethods, "Content-Disposition, Retry-After") {
   for (int i = 0; i < std::max(1, options_.threads); ++i) workers_.emplace_back([this] { Work(); });
 }
 
@@ -201,7 +203,7 @@ core::AsyncHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
 }
 
 void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
-  HttpResponse cors = CorsBase(request);
+  HttpResponse cors = cors_.Base(request);
   std::string_view method = std::string_view(request.path).substr(kPrefix.size());
   bool csv = method.ends_with(kCsvSuffix);
   if (csv) method.remove_suffix(kCsvSuffix.size());
@@ -217,7 +219,14 @@ void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
                                                        " has no CSV download; POST without .csv for JSON")),
                       std::move(cors)));
   }
-  if (request.method == "OPTIONS") return std::move(responder).Respond(Preflight(request, std::move(cors)));
+  if (request.method == "OPTIONS") {
+    std::optional<HttpResponse> preflight = cors_.Preflight(request, cors);
+    if (preflight) return std::move(responder).Respond(*std::move(preflight));
+    return std::move(responder).Respond(
+        ErrorResponse(absl::PermissionDeniedError(
+                          absl::StrCat("origin ", std::string(request.Header("origin")), " is not allowed")),
+                      std::move(cors)));
+  }
   if (request.method != "POST") {
     cors.headers.emplace_back("Allow", kAllowedMethods);
     return std::move(responder).Respond(
@@ -279,40 +288,6 @@ HttpResponse HttpReports::Run(const Job& job) const {
       "Content-Disposition",
       absl::StrCat("attachment; filename=\"", CsvFileName(job.method, options_.clock()), "\""));
   return response;
-}
-
-HttpResponse HttpReports::Preflight(const HttpRequest& request, HttpResponse cors) const {
-  std::string_view origin = request.Header("origin");
-  if (!origin.empty() && !OriginAllowed(origin)) {
-    return ErrorResponse(
-        absl::PermissionDeniedError(absl::StrCat("origin ", std::string(origin), " is not allowed")),
-        std::move(cors));
-  }
-  HttpResponse response = std::move(cors);
-  response.status = 204;
-  response.headers.emplace_back("Allow", kAllowedMethods);
-  if (!origin.empty()) {
-    response.headers.emplace_back("Access-Control-Allow-Methods", kAllowedMethods);
-    response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
-    response.headers.emplace_back("Access-Control-Max-Age", "600");
-  }
-  return response;
-}
-
-HttpResponse HttpReports::CorsBase(const HttpRequest& request) const {
-  HttpResponse response;
-  response.headers.emplace_back("Vary", "Origin");
-  std::string_view origin = request.Header("origin");
-  if (origin.empty() || !OriginAllowed(origin)) return response;
-  response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
-  response.headers.emplace_back("Access-Control-Expose-Headers", "Content-Disposition, Retry-After");
-  return response;
-}
-
-bool HttpReports::OriginAllowed(std::string_view origin) const {
-  const auto& allowed = options_.allowed_origins;
-  return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
-         std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
 }
 
 }  // namespace custflow::reporting

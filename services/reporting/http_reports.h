@@ -43,6 +43,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
 #include "services/reporting/reporting_service.h"
 
@@ -95,12 +96,10 @@ class HttpReports {
   void Enqueue(Job job);
   void Work();
   core::HttpResponse Run(const Job& job) const;
-  core::HttpResponse Preflight(const core::HttpRequest& request, core::HttpResponse cors) const;
-  core::HttpResponse CorsBase(const core::HttpRequest& request) const;
-  bool OriginAllowed(std::string_view origin) const;
 
   ReportingService& service_;
   HttpReportsOptions options_;
+  core::CorsPolicy cors_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
