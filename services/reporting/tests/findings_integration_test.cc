@@ -13,16 +13,11 @@
 #include "services/reporting/clickhouse_sink.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/tests/reporting_database_test.h"
+#include "services/reporting/tests/test_days.h"
 
 namespace custflow::reporting {
 namespace {
 
-using std::chrono::sys_days;
-
-int64_t Seconds(int year, unsigned month, unsigned day) {
-  const sys_days date(std::chrono::year(year) / std::chrono::month(month) / std::chrono::day(day));
-  return std::chrono::sys_seconds(date).time_since_epoch().count();
-}
 
 class FindingsTest : public MigratedDatabaseTest {
  protected:

@@ -18,16 +18,11 @@
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/templates.h"
 #include "services/reporting/tests/reporting_database_test.h"
+#include "services/reporting/tests/test_days.h"
 
 namespace custflow::reporting {
 namespace {
 
-using std::chrono::sys_days;
-
-int64_t Seconds(int year, unsigned month, unsigned day) {
-  const sys_days date(std::chrono::year(year) / std::chrono::month(month) / std::chrono::day(day));
-  return std::chrono::sys_seconds(date).time_since_epoch().count();
-}
 
 const int64_t kOctober = Seconds(2026, 10, 1);
 const int64_t kNovember = Seconds(2026, 11, 1);

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "services/reporting/metrics.h"
 #include "services/reporting/templates.h"
+#include "services/reporting/tests/test_days.h"
 
 namespace custflow::reporting {
 namespace {
@@ -17,11 +18,6 @@ namespace {
 using std::chrono::sys_days;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-int64_t Seconds(int year, unsigned month, unsigned day) {
-  const sys_days date(std::chrono::year(year) / std::chrono::month(month) / std::chrono::day(day));
-  return std::chrono::sys_seconds(date).time_since_epoch().count();
-}
 
 const std::vector<std::string> kProvinces = {"广东省", "浙江省"};
 
