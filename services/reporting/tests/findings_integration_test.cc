@@ -18,7 +18,6 @@
 namespace custflow::reporting {
 namespace {
 
-
 class FindingsTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {

@@ -23,7 +23,6 @@
 namespace custflow::reporting {
 namespace {
 
-
 const int64_t kOctober = Seconds(2026, 10, 1);
 const int64_t kNovember = Seconds(2026, 11, 1);
 
