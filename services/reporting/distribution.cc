@@ -175,13 +175,14 @@ absl::StatusOr<FilterSql> BuildFilter(const v1::DistributionFilter& filter) {
 }
 
 // The latest version of each customer: the columns in `columns`, as latest_<column>, with
-// its interactions and whether it was merged away.
+// its interactions and whether it was merged away. profile_versions is a
+// ReplacingMergeTree on version ordered by customer id, so FINAL reads exactly the highest
+// version of each customer, merging on read what the background merges have not yet.
 std::string LatestVersionsSql(const std::set<std::string>& columns) {
   std::string sql =
-      "SELECT customer_id, argMax(interaction_count, version) AS latest_interactions,"
-      " argMax(merged_into, version) AS latest_merged_into";
-  for (const std::string& column : columns) sql += ", argMax(" + column + ", version) AS latest_" + column;
-  return sql + " FROM profile_versions GROUP BY customer_id";
+      "SELECT customer_id, interaction_count AS latest_interactions, merged_into AS latest_merged_into";
+  for (const std::string& column : columns) sql += ", " + column + " AS latest_" + column;
+  return sql + " FROM profile_versions FINAL";
 }
 
 std::string WhereSql(const FilterSql& filter) {
@@ -226,13 +227,15 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
     is_other = "group_value NOT IN (SELECT group_value FROM (" + grouped +
                ") GROUP BY group_value ORDER BY uniqExact(customer_id) DESC, group_value" + *limit + ")";
   }
-  // DISTINCT: a customer counts once in a group, "other" included, and so do its
-  // interactions.
+  // A customer counts once in a group, "other" included, and so do its interactions:
+  // with tags spread a customer has several rows, so they are made DISTINCT first;
+  // otherwise FINAL already gives one row per customer.
   std::string sql =
       "SELECT shown_value, cross_value, is_other, count() AS customers,"
       " sum(interactions) AS interactions";
   if (spreads_tags) sql += ", (SELECT count() FROM (" + latest + ")" + where + ") AS total_customers";
-  sql += " FROM (SELECT DISTINCT customer_id, interactions, cross_value, " + is_other +
+  sql += std::string(" FROM (SELECT ") + (spreads_tags ? "DISTINCT customer_id, " : "") +
+         "interactions, cross_value, " + is_other +
          " AS is_other, if(is_other, '', group_value) AS shown_value FROM (" + grouped +
          ")) GROUP BY is_other, shown_value, cross_value"
          " ORDER BY is_other, customers DESC, shown_value, cross_value";
