@@ -64,53 +64,8 @@ class FakeSubmitter : public EventSubmitter {
   std::vector<std::thread> threads_;
 };
 
-struct Reply {
-  long status = 0;
-  std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
-
-  json Json() const { return json::parse(body, nullptr, /*allow_exceptions=*/false); }
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
-
-size_t KeepHeader(char* data, size_t size, size_t count, void* out) {
-  std::string line(data, size * count);
-  size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
-        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
-  }
-  return size * count;
-}
-
-// `headers` as "Name: value"; "Content-Type:" sends none at all.
-Reply Send(const std::string& method, const std::string& url, const std::string& body,
-           const std::vector<std::string>& headers = {}) {
-  Reply reply;
-  CURL* curl = curl_easy_init();
-  curl_slist* header_list = curl_slist_append(nullptr, "Expect:");
-  for (const std::string& header : headers) header_list = curl_slist_append(header_list, header.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, core::testing::AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-  if (method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-  curl_slist_free_all(header_list);
-  curl_easy_cleanup(curl);
-  return reply;
-}
+using core::testing::Reply;
+using core::testing::Send;
 
 // A minimal valid web event in the protobuf JSON mapping.
 std::string Event(const std::string& id) {

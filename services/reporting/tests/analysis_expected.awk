@@ -1,6 +1,6 @@
 # Expected customer-analysis results, computed from the same generated data the analysis
 # test stores in ClickHouse, without any of the service's code: the independent side of
-# services/reporting/tests/analysis_test.cc. Definitions are those of docs/REPORTS.md
+# services/reporting/tests/analysis_integration_test.cc. Definitions are those of docs/REPORTS.md
 # ("Analysis").
 #
 #   awk -v from=SECONDS -v to=SECONDS -f civil_date.awk -f analysis_expected.awk profiles.tsv interactions.tsv

@@ -14,11 +14,13 @@
 #include "services/reporting/http_reports.h"
 #include "services/reporting/metrics.h"
 #include "services/reporting/tests/reporting_database_test.h"
-#include "services/reporting/tests/reports_http_client.h"
+#include "tests/http_client.h"
 
 namespace custflow::reporting {
 namespace {
 
+using core::testing::Reply;
+using core::testing::Send;
 using ::testing::HasSubstr;
 
 constexpr int64_t kNov27 = 1'795'816'800;  // 2026-11-27 22:00 UTC, the download date
@@ -54,9 +56,9 @@ class HttpReportsIntegrationTest : public MigratedDatabaseTest {
     if (server_) server_->Stop();
   }
 
-  testing::Reply Post(const std::string& path, const std::string& body) {
-    return testing::Send("POST", "http://127.0.0.1:" + std::to_string(server_->port()) + path, body,
-                         {"Content-Type: application/json"});
+  Reply Post(const std::string& path, const std::string& body) {
+    return Send("POST", "http://127.0.0.1:" + std::to_string(server_->port()) + path, body,
+                {"Content-Type: application/json"});
   }
 
  private:
@@ -80,8 +82,8 @@ TEST_F(HttpReportsIntegrationTest, DistributionAsJsonAndCsvMatchesTheDirectQuery
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_EQ(direct->rows_size(), 2);
 
-  testing::Reply json = Post("/v1/reports/Distribution", body);
-  testing::Reply csv = Post("/v1/reports/Distribution.csv", body);
+  Reply json = Post("/v1/reports/Distribution", body);
+  Reply csv = Post("/v1/reports/Distribution.csv", body);
 
   ASSERT_EQ(json.status, 200) << json.body;
   EXPECT_THAT(json.Header("content-type"), HasSubstr("application/json"));
@@ -109,8 +111,8 @@ TEST_F(HttpReportsIntegrationTest, QueryMetricAsJsonAndCsvMatchesTheDirectQuery)
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_GT(direct->rows_size(), 0);
 
-  testing::Reply json = Post("/v1/reports/QueryMetric", body);
-  testing::Reply csv = Post("/v1/reports/QueryMetric.csv", body);
+  Reply json = Post("/v1/reports/QueryMetric", body);
+  Reply csv = Post("/v1/reports/QueryMetric.csv", body);
 
   ASSERT_EQ(json.status, 200) << json.body;
   // Round trip: an absent value printed as 0 would come back present and differ.
@@ -125,7 +127,7 @@ TEST_F(HttpReportsIntegrationTest, QueryMetricAsJsonAndCsvMatchesTheDirectQuery)
 }
 
 TEST_F(HttpReportsIntegrationTest, RefusedQueryAnswers400WithTheServiceMessage) {
-  testing::Reply reply = Post("/v1/reports/QueryMetric.csv", R"({"metricId":"no_such_metric"})");
+  Reply reply = Post("/v1/reports/QueryMetric.csv", R"({"metricId":"no_such_metric"})");
 
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.Json()["error"]["code"], "INVALID_ARGUMENT");

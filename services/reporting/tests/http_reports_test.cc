@@ -7,14 +7,15 @@
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/reporting/tests/reports_http_client.h"
 #include "services/reporting/tests/unreachable_clickhouse.h"
+#include "tests/http_client.h"
 
 namespace custflow::reporting {
 namespace {
 
+using core::testing::Reply;
+using core::testing::Send;
 using ::testing::HasSubstr;
-using testing::Send;
 using ::testing::UnorderedElementsAreArray;
 
 // The handler on a real HTTP port, over `clickhouse`.
@@ -90,8 +91,8 @@ TEST(HttpReportsRoutesTest, StatusCodesMapToHttp) {
 TEST_F(HttpReportsTest, RefusedRequestAnswers400WithTheServiceMessageBeforeAnySql) {
   Serve(unreachable_);
 
-  testing::Reply reply = Send("POST", Url("/v1/reports/Distribution"),
-                              R"({"dimension":"DIMENSION_UNSPECIFIED"})", {"Content-Type: application/json"});
+  Reply reply = Send("POST", Url("/v1/reports/Distribution"), R"({"dimension":"DIMENSION_UNSPECIFIED"})",
+                     {"Content-Type: application/json"});
 
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.Json()["error"]["code"], "INVALID_ARGUMENT");
@@ -104,7 +105,7 @@ TEST_F(HttpReportsTest, BodyThatIsNotTheRequestMessageAnswers400) {
 
   for (const char* body : {"{not json", R"({"dimension":"DIMENSION_PROVINCE","sqlInjection":"1; DROP"})",
                            R"({"dimension":"DIMENSION_NO_SUCH"})", "[1,2]"}) {
-    testing::Reply reply = Send("POST", Url("/v1/reports/Distribution"), body);
+    Reply reply = Send("POST", Url("/v1/reports/Distribution"), body);
 
     EXPECT_EQ(reply.status, 400) << body;
     EXPECT_EQ(reply.Json()["error"]["code"], "INVALID_ARGUMENT") << body;
@@ -117,8 +118,7 @@ TEST_F(HttpReportsTest, BodyThatIsNotTheRequestMessageAnswers400) {
 TEST_F(HttpReportsTest, ClickHouseFailurePassesOnAsItsCode) {
   Serve(unreachable_);
 
-  testing::Reply reply =
-      Send("POST", Url("/v1/reports/Distribution"), R"({"dimension":"DIMENSION_PROVINCE"})");
+  Reply reply = Send("POST", Url("/v1/reports/Distribution"), R"({"dimension":"DIMENSION_PROVINCE"})");
 
   EXPECT_EQ(reply.status, 500);
   EXPECT_EQ(reply.Json()["error"]["code"], "INTERNAL");
@@ -132,8 +132,7 @@ TEST_F(HttpReportsTest, UnavailableClickHouseAnswers503WithRetryAfter) {
   clickhouse::HttpClickHouseClient refused(options);
   Serve(refused);
 
-  testing::Reply reply =
-      Send("POST", Url("/v1/reports/Distribution.csv"), R"({"dimension":"DIMENSION_PROVINCE"})");
+  Reply reply = Send("POST", Url("/v1/reports/Distribution.csv"), R"({"dimension":"DIMENSION_PROVINCE"})");
 
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(reply.Header("retry-after"), "1");
@@ -143,7 +142,7 @@ TEST_F(HttpReportsTest, UnavailableClickHouseAnswers503WithRetryAfter) {
 TEST_F(HttpReportsTest, ListMetricsAnswersCamelCaseJsonWithDefaults) {
   Serve(unreachable_);
 
-  testing::Reply reply = Send("POST", Url("/v1/reports/ListMetrics"), "");
+  Reply reply = Send("POST", Url("/v1/reports/ListMetrics"), "");
 
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_THAT(reply.Header("content-type"), HasSubstr("application/json"));
@@ -159,8 +158,8 @@ TEST_F(HttpReportsTest, ListMetricsAnswersCamelCaseJsonWithDefaults) {
 TEST_F(HttpReportsTest, UnknownMethodAndMissingCsvAnswer404) {
   Serve(unreachable_);
 
-  testing::Reply unknown = Send("POST", Url("/v1/reports/DropTables"), "{}");
-  testing::Reply no_csv = Send("POST", Url("/v1/reports/Describe.csv"), "{}");
+  Reply unknown = Send("POST", Url("/v1/reports/DropTables"), "{}");
+  Reply no_csv = Send("POST", Url("/v1/reports/Describe.csv"), "{}");
 
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.Json()["error"]["code"], "NOT_FOUND");
@@ -172,7 +171,7 @@ TEST_F(HttpReportsTest, UnknownMethodAndMissingCsvAnswer404) {
 TEST_F(HttpReportsTest, OtherVerbsAnswer405WithAllow) {
   Serve(unreachable_);
 
-  testing::Reply reply = Send("GET", Url("/v1/reports/ListMetrics"));
+  Reply reply = Send("GET", Url("/v1/reports/ListMetrics"));
 
   EXPECT_EQ(reply.status, 405);
   EXPECT_EQ(reply.Header("allow"), "POST, OPTIONS");
@@ -184,8 +183,7 @@ TEST_F(HttpReportsTest, BodyOverTheLimitAnswers413) {
   options.max_request_bytes = 16;
   Serve(unreachable_, options);
 
-  testing::Reply reply =
-      Send("POST", Url("/v1/reports/Distribution"), R"({"dimension":"DIMENSION_PROVINCE"})");
+  Reply reply = Send("POST", Url("/v1/reports/Distribution"), R"({"dimension":"DIMENSION_PROVINCE"})");
 
   EXPECT_EQ(reply.status, 413);
   EXPECT_FALSE(unreachable_.reached);
@@ -194,7 +192,7 @@ TEST_F(HttpReportsTest, BodyOverTheLimitAnswers413) {
 TEST_F(HttpReportsTest, OtherPathsGoToTheNextHandler) {
   Serve(unreachable_);
 
-  testing::Reply reply = Send("GET", Url("/healthz"));
+  Reply reply = Send("GET", Url("/healthz"));
 
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "next");
@@ -205,10 +203,8 @@ TEST_F(HttpReportsTest, AllowedOriginMayReadTheAnswerAndItsFileName) {
   options.allowed_origins = {"https://dashboard.example.com"};
   Serve(unreachable_, options);
 
-  testing::Reply allowed =
-      Send("POST", Url("/v1/reports/ListMetrics"), "", {"Origin: https://dashboard.example.com"});
-  testing::Reply other =
-      Send("POST", Url("/v1/reports/ListMetrics"), "", {"Origin: https://evil.example.com"});
+  Reply allowed = Send("POST", Url("/v1/reports/ListMetrics"), "", {"Origin: https://dashboard.example.com"});
+  Reply other = Send("POST", Url("/v1/reports/ListMetrics"), "", {"Origin: https://evil.example.com"});
 
   EXPECT_EQ(allowed.status, 200);
   EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://dashboard.example.com");
@@ -222,11 +218,10 @@ TEST_F(HttpReportsTest, PreflightAnswers204ForAllowedOriginAnd403ForOthers) {
   options.allowed_origins = {"https://dashboard.example.com"};
   Serve(unreachable_, options);
 
-  testing::Reply allowed =
-      Send("OPTIONS", Url("/v1/reports/QueryMetric.csv"), "",
-           {"Origin: https://dashboard.example.com", "Access-Control-Request-Method: POST"});
-  testing::Reply refused = Send("OPTIONS", Url("/v1/reports/QueryMetric.csv"), "",
-                                {"Origin: https://evil.example.com", "Access-Control-Request-Method: POST"});
+  Reply allowed = Send("OPTIONS", Url("/v1/reports/QueryMetric.csv"), "",
+                       {"Origin: https://dashboard.example.com", "Access-Control-Request-Method: POST"});
+  Reply refused = Send("OPTIONS", Url("/v1/reports/QueryMetric.csv"), "",
+                       {"Origin: https://evil.example.com", "Access-Control-Request-Method: POST"});
 
   EXPECT_EQ(allowed.status, 204);
   EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://dashboard.example.com");

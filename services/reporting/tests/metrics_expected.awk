@@ -1,6 +1,6 @@
 # Expected monthly metric values, computed from the same generated data the metrics test
 # stores in ClickHouse, without any of the service's code: the independent side of
-# services/reporting/tests/metrics_test.cc. Formulas are those of docs/METRICS.md.
+# services/reporting/tests/metrics_integration_test.cc. Formulas are those of docs/METRICS.md.
 #
 #   awk -f civil_date.awk -f metrics_expected.awk profiles.tsv interactions.tsv
 #

@@ -2,8 +2,6 @@
 // customers and two years of interactions go through the sink, and the same data, written
 // as TSV, goes through tests/metrics_expected.awk, which computes every expected value
 // without any of the service's code.
-#include "custflow/core/metrics.h"
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "custflow/core/metrics.h"
 #include "custflow/domain/topics.h"
 #include "gmock/gmock.h"
 #include "services/reporting/clickhouse_sink.h"

@@ -2,8 +2,6 @@
 // profiles and a year of interactions go through the sink, and the same data, written as
 // TSV, goes through tests/analysis_expected.awk, which computes every expected result
 // without any of the service's code. Each analysis RPC's query is checked at least once.
-#include "services/reporting/analysis.h"
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include "custflow/core/metrics.h"
 #include "custflow/domain/topics.h"
 #include "gmock/gmock.h"
+#include "services/reporting/analysis.h"
 #include "services/reporting/clickhouse_sink.h"
 #include "services/reporting/tests/reporting_database_test.h"
 
