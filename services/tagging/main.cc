@@ -19,14 +19,6 @@
 #include "services/tagging/tagger.h"
 #include "services/tagging/tagging_service.h"
 
-namespace {
-
-// Several replicas share the sweep: the first to take this key for most of an interval
-// sweeps, the others skip that round.
-constexpr const char* kSweepLockKey = "cf:tagging:sweep-lock";
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace custflow;
   // SIGHUP is blocked before any thread starts, so only the sweep thread's sigtimedwait
@@ -103,10 +95,8 @@ int main(int argc, char** argv) {
       if (scheduled) {
         next = std::chrono::steady_clock::now() + sweep_interval;
         auto hold = std::chrono::duration_cast<std::chrono::milliseconds>(sweep_interval) * 9 / 10;
-        absl::StatusOr<redis::Reply> lock =
-            (*redis)->Command({"SET", kSweepLockKey, host.name(), "NX", "PX",
-                               std::to_string(std::max<int64_t>(hold.count(), 1))});
-        if (!lock.ok() || lock->is_nil()) continue;  // another replica sweeps this round
+        absl::StatusOr<bool> turn = tagging::TakeSweepTurn(**redis, hold);
+        if (!turn.ok() || !*turn) continue;  // another replica sweeps this round
       }
       if (absl::StatusOr<tagging::SweepStatus> swept = tagger.Sweep(store); !swept.ok()) {
         core::LogError("sweep failed; the next one retries", {{"error", swept.status().ToString()}});

@@ -58,6 +58,13 @@ google::protobuf::Timestamp RuleBook::loaded_at() const {
   return loaded_at_;
 }
 
+absl::StatusOr<bool> TakeSweepTurn(redis::RedisClient& redis, std::chrono::milliseconds hold) {
+  absl::StatusOr<redis::Reply> taken = redis.Command({"SET", "cf:tagging:sweep-turn", "taken", "NX", "PX",
+                                                      std::to_string(std::max<int64_t>(hold.count(), 1))});
+  if (!taken.ok()) return taken.status();
+  return !taken->is_nil();
+}
+
 Tagger::Tagger(RuleBook& rules, kafka::Producer& producer, core::MetricsRegistry& metrics,
                std::string commands_topic, Clock clock)
     : rules_(rules),

@@ -22,6 +22,7 @@
 #include "custflow/core/metrics.h"
 #include "custflow/kafka/message.h"
 #include "custflow/kafka/producer.h"
+#include "custflow/redis/redis_client.h"
 #include "custflow/tagging/rule_file.h"
 #include "custflow/tagging/rule_set.h"
 #include "custflow/v1/tagging.pb.h"
@@ -66,6 +67,11 @@ struct SweepStatus {
   double seconds = 0;
   std::string rules_version;
 };
+
+// Several replicas share the scheduled sweeps: the first to take the turn (a Redis key
+// that expires after `hold`) sweeps that round and the others skip it. False when
+// another replica holds the turn.
+absl::StatusOr<bool> TakeSweepTurn(redis::RedisClient& redis, std::chrono::milliseconds hold);
 
 class Tagger {
  public:

@@ -252,5 +252,18 @@ rules:
   std::remove(path.c_str());
 }
 
+TEST_F(TaggingFlowTest, OneReplicaTakesTheSweepTurnUntilItsHoldRunsOut) {
+  absl::StatusOr<bool> first = TakeSweepTurn(*redis_, std::chrono::milliseconds(300));
+  absl::StatusOr<bool> second = TakeSweepTurn(*redis_, std::chrono::milliseconds(300));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(*second);  // another replica skips this round
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  absl::StatusOr<bool> next_round = TakeSweepTurn(*redis_, std::chrono::milliseconds(300));
+  ASSERT_TRUE(next_round.ok()) << next_round.status();
+  EXPECT_TRUE(*next_round);
+}
+
 }  // namespace
 }  // namespace custflow::tagging
