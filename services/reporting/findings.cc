@@ -42,6 +42,8 @@ constexpr MetricWords kMetricWords[] = {
     {"satisfaction", "满意度", false},
     {"average_response_time", "平均响应时间", false},
     {"complaint_rate", "投诉率", false},
+    {"call_backs", "回访次数", true},
+    {"call_back_rate", "回访率", false},
     {"engagement", "互动度", false},
 };
 

@@ -54,6 +54,8 @@ constexpr char kPlaced[] = "INTERACTION_TYPE_ORDER_PLACED";
 constexpr char kRefunded[] = "INTERACTION_TYPE_ORDER_REFUNDED";
 constexpr char kComplaint[] = "INTERACTION_TYPE_COMPLAINT_OPENED";
 constexpr char kInboundCall[] = "INTERACTION_TYPE_CALL_INBOUND";
+constexpr char kMissedCall[] = "INTERACTION_TYPE_CALL_MISSED";
+constexpr char kCallBack[] = "INTERACTION_TYPE_CALL_CALLBACK";
 
 const std::vector<Metric>& Catalog() {
   static const std::vector<Metric> catalog = {
@@ -221,6 +223,26 @@ const std::vector<Metric>& Catalog() {
        "countIf(type = ?)",
        "uniqExact(customer_id)",
        {kComplaint}},
+      {"call_backs",
+       "Call-backs",
+       "CALL_CALLBACK interactions in the period",
+       "calls",
+       Family::kInteractions,
+       Kind::kCount,
+       1,
+       "countIf(type = ?)",
+       "1",
+       {kCallBack}},
+      {"call_back_rate",
+       "Call-back rate",
+       "CALL_CALLBACK interactions in the period / CALL_MISSED interactions in the period x 100 %",
+       "%",
+       Family::kInteractions,
+       Kind::kRatio,
+       100,
+       "countIf(type = ?)",
+       "countIf(type = ?)",
+       {kCallBack, kMissedCall}},
       {"engagement",
        "Engagement",
        "interactions in the period / active customers",

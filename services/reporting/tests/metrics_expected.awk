@@ -64,6 +64,8 @@ NR == FNR {
     if (type == "INTERACTION_TYPE_COMPLAINT_OPENED") complaints[g]++
     if (score > 0) { score_sum[g] += score; score_count[g]++ }
     if (type == "INTERACTION_TYPE_CALL_INBOUND") { wait_sum[g] += wait; wait_count[g]++ }
+    if (type == "INTERACTION_TYPE_CALL_CALLBACK") call_backs[g]++
+    if (type == "INTERACTION_TYPE_CALL_MISSED") missed[g]++
   }
   if (type == "INTERACTION_TYPE_ORDER_PLACED" || type == "INTERACTION_TYPE_ORDER_REFUNDED") {
     n = ++money_count[customer]
@@ -85,6 +87,8 @@ END {
     emit("total_sales", g, (placed_sum[g] - refunded_sum[g]) / 100)
     emit("engagement", g, interactions[g] / active_count[g])
     emit("complaint_rate", g, complaints[g] / active_count[g] * 100)
+    emit("call_backs", g, call_backs[g] + 0)
+    if (missed[g] > 0) emit("call_back_rate", g, call_backs[g] / missed[g] * 100)
     if (placed_count[g] > 0) emit("average_order_value", g, placed_sum[g] / 100 / placed_count[g])
     if (score_count[g] > 0) emit("satisfaction", g, score_sum[g] / score_count[g])
     if (wait_count[g] > 0) emit("average_response_time", g, wait_sum[g] / wait_count[g])

@@ -34,7 +34,8 @@ const v1::InteractionType kTypes[] = {
     v1::INTERACTION_TYPE_ORDER_PLACED,   v1::INTERACTION_TYPE_ORDER_PLACED,
     v1::INTERACTION_TYPE_ORDER_REFUNDED, v1::INTERACTION_TYPE_COMPLAINT_OPENED,
     v1::INTERACTION_TYPE_CALL_INBOUND,   v1::INTERACTION_TYPE_CALL_INBOUND,
-    v1::INTERACTION_TYPE_WEB_PAGE_VIEW,  v1::INTERACTION_TYPE_SURVEY_ANSWERED};
+    v1::INTERACTION_TYPE_WEB_PAGE_VIEW,  v1::INTERACTION_TYPE_SURVEY_ANSWERED,
+    v1::INTERACTION_TYPE_CALL_MISSED,    v1::INTERACTION_TYPE_CALL_CALLBACK};
 
 // metric, breakdown spec, month, key -> value, as the awk script printed them.
 using Expected = std::map<std::tuple<std::string, std::string, std::string, std::string>, double>;
@@ -95,7 +96,7 @@ class MetricsTest : public CrossCheckTest {
       const std::string customer = "c-" + std::to_string(between(0, kCustomers + kUnprofiledCustomers - 1));
       v1::Interaction event = MakeInteraction("e-" + std::to_string(i), customer);
       event.set_channel(kChannels[between(0, 2)]);
-      event.set_type(kTypes[between(0, 7)]);
+      event.set_type(kTypes[between(0, std::size(kTypes) - 1)]);
       // Strictly increasing times, so every customer's first order is unambiguous.
       event.mutable_occurred_at()->set_seconds(kDec2024 + i * span + between(0, span - 1));
       event.set_wait_seconds(0);
@@ -159,7 +160,7 @@ class MetricsTest : public CrossCheckTest {
     absl::StatusOr<v1::MetricQueryResponse> response = QueryMetric(client(), request);
     EXPECT_TRUE(response.ok()) << metric << ": " << response.status();
     if (!response.ok()) return 0;
-    const bool count = metric.ends_with("_customers") || metric == "total_sales";
+    const bool count = metric.ends_with("_customers") || metric == "total_sales" || metric == "call_backs";
     const std::string awk_metric = goal > 0 ? "total_sales" : metric;
     const double scale = goal > 0 ? 100 / goal : 1;
     auto check = [&](const std::string& what, bool has, double actual, std::optional<double> want) {
@@ -236,6 +237,9 @@ TEST_F(MetricsTest, ServiceMetricsMatchTheIndependentComputation) {
   EXPECT_GT(CheckMonthly("satisfaction", {v1::METRIC_DIMENSION_CHANNEL}, "channel"), 24);
   EXPECT_EQ(CheckMonthly("average_response_time", {}, "none"), 12);
   EXPECT_GT(CheckMonthly("complaint_rate", {v1::METRIC_DIMENSION_PROVINCE}, "province"), 24);
+  EXPECT_EQ(CheckMonthly("call_backs", {}, "none"), 12);
+  EXPECT_GT(CheckMonthly("call_backs", {v1::METRIC_DIMENSION_CHANNEL}, "channel"), 12);
+  EXPECT_GT(CheckMonthly("call_back_rate", {v1::METRIC_DIMENSION_PROVINCE}, "province"), 24);
   EXPECT_GT(CheckMonthly("engagement", {v1::METRIC_DIMENSION_CHANNEL, v1::METRIC_DIMENSION_PROVINCE},
                          "channel+province"),
             48);

@@ -39,12 +39,12 @@ TEST(MetricsCatalog, ListsEveryMetricWithFormulaUnitAndDimensions) {
     EXPECT_FALSE(metric.unit().empty()) << metric.id();
     EXPECT_FALSE(metric.dimensions().empty()) << metric.id();
   }
-  EXPECT_THAT(
-      ids, ::testing::ElementsAre("new_customers", "active_customers", "churned_customers", "churn_rate",
-                                  "retention_rate", "customer_growth_rate", "closed_customers", "total_sales",
-                                  "average_order_value", "conversion_rate", "repurchase_rate",
-                                  "goal_attainment", "customer_lifetime_value", "satisfaction",
-                                  "average_response_time", "complaint_rate", "engagement"));
+  EXPECT_THAT(ids, ::testing::ElementsAre("new_customers", "active_customers", "churned_customers",
+                                          "churn_rate", "retention_rate", "customer_growth_rate",
+                                          "closed_customers", "total_sales", "average_order_value",
+                                          "conversion_rate", "repurchase_rate", "goal_attainment",
+                                          "customer_lifetime_value", "satisfaction", "average_response_time",
+                                          "complaint_rate", "call_backs", "call_back_rate", "engagement"));
 }
 
 struct PeriodCase {
