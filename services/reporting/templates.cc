@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "services/reporting/findings.h"
 #include "services/reporting/metrics.h"
+#include "services/reporting/report_cells.h"
 
 namespace custflow::reporting {
 namespace {
@@ -170,43 +171,6 @@ class ReportComposer {
                            static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   }
 
-  static v1::ReportCell Label(const std::string& text) {
-    v1::ReportCell cell;
-    cell.set_text(text);
-    return cell;
-  }
-  // `value` as text in `unit`; "-" when absent.
-  static v1::ReportCell Number(std::optional<double> value, const std::string& unit) {
-    v1::ReportCell cell;
-    if (!value.has_value()) {
-      cell.set_text("-");
-      return cell;
-    }
-    cell.set_value(*value);
-    if (unit == "%") {
-      cell.set_text(absl::StrFormat("%.1f %%", *value));
-    } else if (unit == "customers" || unit == "complaints" || unit == "seconds") {
-      cell.set_text(absl::StrFormat("%.0f", *value));
-    } else {
-      cell.set_text(absl::StrFormat("%.2f", *value));
-    }
-    return cell;
-  }
-  // A change in percent, signed.
-  static v1::ReportCell Change(std::optional<double> percent) {
-    v1::ReportCell cell;
-    if (!percent.has_value()) {
-      cell.set_text("-");
-      return cell;
-    }
-    cell.set_value(*percent);
-    cell.set_text(absl::StrFormat("%+.1f %%", *percent));
-    return cell;
-  }
-  static void AddRow(v1::ReportTable& table, std::vector<v1::ReportCell> cells) {
-    v1::ReportRow& row = *table.add_rows();
-    for (v1::ReportCell& cell : cells) *row.add_cells() = std::move(cell);
-  }
   static std::optional<double> Value(const v1::MetricRow& row) {
     return row.has_value() ? std::optional<double>(row.value()) : std::nullopt;
   }
@@ -255,7 +219,7 @@ const std::vector<Template>& Templates() {
        {"Customer service", "客户服务"},
        "complaints by category, satisfaction and complaint rate over six periods, response time, call-backs",
        v1::METRIC_GRANULARITY_MONTH,
-       {"satisfaction", "average_response_time", "complaint_rate"},
+       {"satisfaction", "average_response_time", "complaint_rate", "call_back_rate"},
        &ReportComposer::Service},
       {"quarterly",
        {"Quarterly report", "季度报告"},
@@ -304,10 +268,11 @@ void ReportComposer::AddSummary(v1::ReportSection& section, const Words& title,
     v1::MetricRow row = result->rows().empty() ? v1::MetricRow() : result->rows(0);
     AddRow(
         table,
-        {Label(MetricName(result->metric())), Number(Value(row), unit),
-         Number(row.has_previous_value() ? std::optional<double>(row.previous_value()) : std::nullopt, unit),
-         Change(row.has_previous_change_percent() ? std::optional<double>(row.previous_change_percent())
-                                                  : std::nullopt)});
+        {LabelCell(MetricName(result->metric())), NumberCell(Value(row), unit),
+         NumberCell(row.has_previous_value() ? std::optional<double>(row.previous_value()) : std::nullopt,
+                    unit),
+         ChangeCell(row.has_previous_change_percent() ? std::optional<double>(row.previous_change_percent())
+                                                      : std::nullopt)});
   }
 }
 
@@ -317,21 +282,27 @@ void ReportComposer::AddTrend(v1::ReportSection& section, const Words& title,
   std::map<int64_t, std::vector<v1::ReportCell>> rows;  // by period start
   for (sys_days start = PeriodsBack(periods - 1); start < end_;
        start = NextPeriod(start, plan_.granularity)) {
-    rows[Seconds(start)].push_back(Label(DayText(start)));
+    rows[Seconds(start)].push_back(LabelCell(DayText(start)));
   }
+  // One axis: the chart draws the metrics measured in the first one's unit.
+  std::optional<std::string> charted_unit;
+  std::vector<uint32_t> charted;
   for (const std::string& id : metric_ids) {
     std::optional<v1::MetricQueryResponse> result = Metric(id, PeriodsBack(periods - 1));
     if (!result.has_value()) return;
+    if (!charted_unit.has_value()) charted_unit = result->metric().unit();
+    if (result->metric().unit() == *charted_unit) charted.push_back(table.columns_size());
     table.add_columns(MetricName(result->metric()));
     for (auto& [start, cells] : rows) {
       std::optional<double> value;
       for (const v1::MetricRow& row : result->rows()) {
         if (row.period_start().seconds() == start) value = Value(row);
       }
-      cells.push_back(Number(value, result->metric().unit()));
+      cells.push_back(NumberCell(value, result->metric().unit()));
     }
   }
   for (auto& [start, cells] : rows) AddRow(table, std::move(cells));
+  SetChart(table, v1::CHART_KIND_LINE, charted);
 }
 
 void ReportComposer::AddDistribution(v1::ReportSection& section, const Words& title, const Words& header,
@@ -344,10 +315,14 @@ void ReportComposer::AddDistribution(v1::ReportSection& section, const Words& ti
     std::string value = row.is_other() ? Say(kOther) : row.value().empty() ? Say(kUnknown) : row.value();
     if (dimension == v1::DIMENSION_CUSTOMER_TYPE && chinese_) value = ChineseCustomerType(value);
     const double customers = static_cast<double>(row.customers());
-    AddRow(table, {Label(value), Number(customers, "customers"),
-                   Number(total > 0 ? std::optional<double>(customers / total * 100) : std::nullopt, "%")});
+    AddRow(table,
+           {LabelCell(value), NumberCell(customers, "customers"),
+            NumberCell(total > 0 ? std::optional<double>(customers / total * 100) : std::nullopt, "%")});
   }
-  AddRow(table, {Label(Say(kTotal)), Number(total, "customers"), Number(total > 0 ? 100.0 : 0.0, "%")});
+  AddTotalRow(table, {LabelCell(Say(kTotal)), NumberCell(total, "customers"),
+                      NumberCell(total > 0 ? 100.0 : 0.0, "%")});
+  // A few values read as shares of a pie; a top-N list as bars.
+  SetChart(table, top == 0 ? v1::CHART_KIND_PIE : v1::CHART_KIND_BAR, {1});
 }
 
 void ReportComposer::AddChangeByProvince(v1::ReportSection& section, const Words& title,
@@ -373,19 +348,20 @@ void ReportComposer::AddChangeByProvince(v1::ReportSection& section, const Words
       Table(section, title,
             {{"Province", "省份"}, kValueHeader, kPreviousHeader, kChangeHeader, kChangePercentHeader});
   Counts total;
-  auto add = [&](const std::string& label, const Counts& counts) {
-    AddRow(table, {Label(label), Number(counts.now, "customers"), Number(counts.before, "customers"),
-                   Number(counts.now - counts.before, "customers"),
-                   Change(counts.before > 0
-                              ? std::optional<double>((counts.now - counts.before) / counts.before * 100)
-                              : std::nullopt)});
+  auto cells = [&](const std::string& label, const Counts& counts) -> std::vector<v1::ReportCell> {
+    return {LabelCell(label), NumberCell(counts.now, "customers"), NumberCell(counts.before, "customers"),
+            NumberCell(counts.now - counts.before, "customers"),
+            ChangeCell(counts.before > 0
+                           ? std::optional<double>((counts.now - counts.before) / counts.before * 100)
+                           : std::nullopt)};
   };
   for (const auto& [province, counts] : sorted) {
-    add(province.empty() ? Say(kUnknown) : province, counts);
+    AddRow(table, cells(province.empty() ? Say(kUnknown) : province, counts));
     total.now += counts.now;
     total.before += counts.before;
   }
-  add(Say(kTotal), total);
+  AddTotalRow(table, cells(Say(kTotal), total));
+  SetChart(table, v1::CHART_KIND_BAR, {1, 2});
 }
 
 void ReportComposer::Overview() {
@@ -416,18 +392,19 @@ void ReportComposer::Sales() {
   if (!pareto.has_value()) return;
   v1::ReportTable& table =
       Table(concentration, {"Pareto 20/80", "帕累托 20/80"}, {kMetricHeader, kValueHeader});
-  AddRow(table, {Label(Say({"Customers with revenue", "有收入的客户数"})),
-                 Number(static_cast<double>(pareto->customers()), "customers")});
-  AddRow(table, {Label(Say({"Revenue, yuan", "收入（元）"})), Number(pareto->total_revenue(), "yuan")});
-  AddRow(table, {Label(Say({"Top 20 % of customers", "前20%客户数"})),
-                 Number(static_cast<double>(pareto->top_customers()), "customers")});
+  AddRow(table, {LabelCell(Say({"Customers with revenue", "有收入的客户数"})),
+                 NumberCell(static_cast<double>(pareto->customers()), "customers")});
   AddRow(table,
-         {Label(Say({"Their share of revenue", "其收入占比"})),
-          Number(pareto->has_top_revenue_percent() ? std::optional<double>(pareto->top_revenue_percent())
-                                                   : std::nullopt,
-                 "%")});
-  AddRow(table, {Label(Say({"Customers making 80 % of revenue", "贡献80%收入的客户数"})),
-                 Number(static_cast<double>(pareto->customers_for_80_percent()), "customers")});
+         {LabelCell(Say({"Revenue, yuan", "收入（元）"})), NumberCell(pareto->total_revenue(), "yuan")});
+  AddRow(table, {LabelCell(Say({"Top 20 % of customers", "前20%客户数"})),
+                 NumberCell(static_cast<double>(pareto->top_customers()), "customers")});
+  AddRow(table,
+         {LabelCell(Say({"Their share of revenue", "其收入占比"})),
+          NumberCell(pareto->has_top_revenue_percent() ? std::optional<double>(pareto->top_revenue_percent())
+                                                       : std::nullopt,
+                     "%")});
+  AddRow(table, {LabelCell(Say({"Customers making 80 % of revenue", "贡献80%收入的客户数"})),
+                 NumberCell(static_cast<double>(pareto->customers_for_80_percent()), "customers")});
 
   v1::ReportSection& departments = Section({"Sales by department", "各部门销售"});
   std::optional<v1::MetricQueryResponse> by_department =
@@ -441,13 +418,15 @@ void ReportComposer::Sales() {
                    [](const v1::MetricRow& a, const v1::MetricRow& b) { return a.value() > b.value(); });
   for (const v1::MetricRow& row : rows) {
     const std::string& department = row.breakdown_values(0);
-    AddRow(department_table,
-           {Label(department.empty() ? Say(kUnknown) : department), Number(Value(row), "yuan"),
-            Number(row.has_previous_value() ? std::optional<double>(row.previous_value()) : std::nullopt,
-                   "yuan"),
-            Change(row.has_previous_change_percent() ? std::optional<double>(row.previous_change_percent())
-                                                     : std::nullopt)});
+    AddRow(
+        department_table,
+        {LabelCell(department.empty() ? Say(kUnknown) : department), NumberCell(Value(row), "yuan"),
+         NumberCell(row.has_previous_value() ? std::optional<double>(row.previous_value()) : std::nullopt,
+                    "yuan"),
+         ChangeCell(row.has_previous_change_percent() ? std::optional<double>(row.previous_change_percent())
+                                                      : std::nullopt)});
   }
+  SetChart(department_table, v1::CHART_KIND_BAR, {1, 2});
 }
 
 void ReportComposer::Health() {
@@ -465,12 +444,13 @@ void ReportComposer::Health() {
     all_tags.push_back(tag);
     std::optional<v1::DistributionResponse> tagged = Distribution(v1::DIMENSION_CUSTOMER_TYPE, {tag});
     if (!tagged.has_value()) return;
-    AddRow(table, {Label(tag), Number(static_cast<double>(tagged->total_customers()), "customers")});
+    AddRow(table, {LabelCell(tag), NumberCell(static_cast<double>(tagged->total_customers()), "customers")});
   }
   std::optional<v1::DistributionResponse> either = Distribution(v1::DIMENSION_CUSTOMER_TYPE, all_tags);
   if (!either.has_value()) return;
-  AddRow(table, {Label(Say({"Either", "任一"})),
-                 Number(static_cast<double>(either->total_customers()), "customers")});
+  AddRow(table, {LabelCell(Say({"Either", "任一"})),
+                 NumberCell(static_cast<double>(either->total_customers()), "customers")});
+  SetChart(table, v1::CHART_KIND_BAR, {1});
   risk.add_notes(Say(
       {"Risk counts the tags of every customer's latest profile.", "风险按每位客户最新档案的标签统计。"}));
 }
@@ -489,18 +469,19 @@ void ReportComposer::Service() {
                                   {"Complaints", "投诉数"},
                                   {"Resolved", "已解决"},
                                   {"Average resolution, hours", "平均解决时长（小时）"}});
-  auto add = [&](const std::string& label, const v1::ComplaintGroup& group) {
-    AddRow(table, {Label(label), Number(static_cast<double>(group.complaints()), "complaints"),
-                   Number(static_cast<double>(group.resolved()), "complaints"),
-                   Number(group.has_average_resolution_seconds()
-                              ? std::optional<double>(group.average_resolution_seconds() / 3600)
-                              : std::nullopt,
-                          "hours")});
+  auto cells = [&](const std::string& label, const v1::ComplaintGroup& group) -> std::vector<v1::ReportCell> {
+    return {LabelCell(label), NumberCell(static_cast<double>(group.complaints()), "complaints"),
+            NumberCell(static_cast<double>(group.resolved()), "complaints"),
+            NumberCell(group.has_average_resolution_seconds()
+                           ? std::optional<double>(group.average_resolution_seconds() / 3600)
+                           : std::nullopt,
+                       "hours")};
   };
   for (const v1::ComplaintGroup& group : analysis->groups()) {
-    add(group.value().empty() ? Say(kUnknown) : group.value(), group);
+    AddRow(table, cells(group.value().empty() ? Say(kUnknown) : group.value(), group));
   }
-  add(Say(kTotal), analysis->total());
+  AddTotalRow(table, cells(Say(kTotal), analysis->total()));
+  SetChart(table, v1::CHART_KIND_BAR, {1, 2});
 
   v1::ReportSection& surveys = Section({"Surveys and response", "满意度调查与响应"});
   AddTrend(surveys, {"Satisfaction and complaint rate, last six periods", "近六期满意度与投诉率"},
@@ -508,8 +489,9 @@ void ReportComposer::Service() {
   AddSummary(surveys, {"Response time", "响应时间"}, {"average_response_time"});
 
   v1::ReportSection& callbacks = Section({"Call-backs", "回访"});
-  callbacks.add_notes(Say({"Call-backs (CALL_CALLBACK interactions) are not counted by any metric yet.",
-                           "回访（CALL_CALLBACK 互动）暂无对应指标。"}));
+  AddSummary(callbacks, {"Call-backs and missed calls", "回访与未接来电"}, {"call_backs", "call_back_rate"});
+  callbacks.add_notes(Say({"The call-back rate compares the period's call-backs with its missed calls.",
+                           "回访率为本期回访次数与本期未接来电数之比。"}));
 }
 
 void ReportComposer::Quarterly() {
@@ -528,9 +510,11 @@ void ReportComposer::Quarterly() {
   for (const v1::DistributionRow& row : tags->rows()) {
     if (!absl::StartsWith(row.value(), "lifecycle:")) continue;
     const double customers = static_cast<double>(row.customers());
-    AddRow(table, {Label(row.value()), Number(customers, "customers"),
-                   Number(total > 0 ? std::optional<double>(customers / total * 100) : std::nullopt, "%")});
+    AddRow(table,
+           {LabelCell(row.value()), NumberCell(customers, "customers"),
+            NumberCell(total > 0 ? std::optional<double>(customers / total * 100) : std::nullopt, "%")});
   }
+  SetChart(table, v1::CHART_KIND_PIE, {1});
   segmentation.add_notes(Say({"Stages are the lifecycle tags of every customer's latest profile.",
                               "阶段为每位客户最新档案的生命周期标签。"}));
 

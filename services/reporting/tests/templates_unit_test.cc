@@ -147,6 +147,18 @@ TEST_P(EveryTemplateTest, RendersSectionsWithFullRowsInTheRequestedLanguage) {
     for (const v1::ReportTable& table : section.tables()) {
       EXPECT_FALSE(table.rows().empty()) << table.title();
       for (const v1::ReportRow& row : table.rows()) EXPECT_EQ(row.cells_size(), table.columns_size());
+      // A chart draws numbers of the table's own columns.
+      if (table.chart().kind() == v1::CHART_KIND_UNSPECIFIED) continue;
+      EXPECT_FALSE(table.chart().value_columns().empty()) << table.title();
+      for (uint32_t column : table.chart().value_columns()) {
+        ASSERT_LT(column, static_cast<uint32_t>(table.columns_size())) << table.title();
+        EXPECT_NE(column, table.chart().label_column()) << table.title();
+        for (const v1::ReportRow& row : table.rows()) {
+          EXPECT_TRUE(row.cells(static_cast<int>(column)).has_value() ||
+                      row.cells(static_cast<int>(column)).text() == "-")
+              << table.title();
+        }
+      }
     }
   }
   // Every metric is flat at 50, so nothing is a finding.
@@ -228,9 +240,26 @@ TEST(RenderReportTest, OverviewTrendCoversTheLastSixPeriods) {
   const v1::ReportTable* types = FindTable(*report, "Customers by type");
   ASSERT_NE(types, nullptr);
   EXPECT_THAT(RowTexts(types->rows(2)), ElementsAre("Total", "100", "100.0 %"));
+  EXPECT_TRUE(types->rows(2).is_total());
+  EXPECT_FALSE(types->rows(1).is_total());
+  EXPECT_EQ(types->chart().kind(), v1::CHART_KIND_PIE);
+  EXPECT_THAT(types->chart().value_columns(), ElementsAre(1));
+  EXPECT_EQ(trend->chart().kind(), v1::CHART_KIND_LINE);
+  EXPECT_THAT(trend->chart().value_columns(), ElementsAre(1, 2));
 }
 
-TEST(RenderReportTest, ServiceNotesThatCallBacksHaveNoMetric) {
+TEST(RenderReportTest, TrendChartsOnlyTheMetricsInTheFirstOnesUnit) {
+  CannedQueries queries;
+  absl::StatusOr<v1::Report> report = RenderReport(queries, Request("quarterly", "en"), kNow);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const v1::ReportTable* trend = FindTable(*report, "Last four periods");
+  ASSERT_NE(trend, nullptr);
+  EXPECT_THAT(trend->columns(), ElementsAre("Period", "New customers", "Active customers", "Total sales"));
+  // Total sales are yuan, the others customers: one axis cannot show both.
+  EXPECT_THAT(trend->chart().value_columns(), ElementsAre(1, 2));
+}
+
+TEST(RenderReportTest, ServiceCountsComplaintsAndCallBacks) {
   CannedQueries queries;
   queries.complaints.mutable_total()->set_complaints(3);
   absl::StatusOr<v1::Report> report = RenderReport(queries, Request("service", "en"), kNow);
@@ -238,7 +267,11 @@ TEST(RenderReportTest, ServiceNotesThatCallBacksHaveNoMetric) {
   const v1::ReportTable* complaints = FindTable(*report, "Complaints by category");
   ASSERT_NE(complaints, nullptr);
   EXPECT_THAT(RowTexts(complaints->rows(0)), ElementsAre("Total", "3", "0", "-"));
-  EXPECT_THAT(report->sections(report->sections_size() - 1).notes(0), HasSubstr("CALL_CALLBACK"));
+  EXPECT_TRUE(complaints->rows(0).is_total());
+  const v1::ReportTable* callbacks = FindTable(*report, "Call-backs and missed calls");
+  ASSERT_NE(callbacks, nullptr);
+  EXPECT_THAT(RowTexts(callbacks->rows(0)), ElementsAre("Call-backs", "50", "50", "+0.0 %"));
+  EXPECT_THAT(RowTexts(callbacks->rows(1)), ElementsAre("Call-back rate", "50.0 %", "50.0 %", "+0.0 %"));
 }
 
 }  // namespace
