@@ -30,3 +30,6 @@ set_target_properties(custflow::phonenumber PROPERTIES
 # strings, and glibc malloc spent about a third of ingest's CPU on them (perf; ingest
 # streamed 34 % more events/s with jemalloc in the same benchmark run).
 find_library(JEMALLOC_LIBRARY NAMES jemalloc)
+# Report exports: charts and PDF pages drawn with cairo and pango, workbooks with libxlsxwriter.
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf cairo-svg cairo-png pangocairo)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
