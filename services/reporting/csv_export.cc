@@ -16,7 +16,10 @@ namespace {
 // The UTF-8 byte order mark: without it Excel reads the file in the system's code page.
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-// The enum value's name without `prefix`, in lower case: DIMENSION_PROVINCE -> "province".
+std::string Bool(bool value) { return value ? "true" : "false"; }
+
+}  // namespace
+
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number, std::string_view prefix) {
   const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
   if (value == nullptr) return absl::StrCat(number);
@@ -28,10 +31,6 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number, 
 std::string Date(const google::protobuf::Timestamp& instant) {
   return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(instant.seconds()), absl::UTCTimeZone());
 }
-
-std::string Bool(bool value) { return value ? "true" : "false"; }
-
-}  // namespace
 
 std::string CsvField(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
@@ -67,9 +66,9 @@ std::string CsvNumber(double value) {
 
 std::string CsvNumber(const std::optional<double>& value) { return value ? CsvNumber(*value) : ""; }
 
-std::string CsvFileName(std::string_view method, absl::Time now) {
-  return absl::StrCat(std::string(method), "-", absl::FormatTime("%Y-%m-%d", now, absl::UTCTimeZone()),
-                      ".csv");
+std::string DownloadFileName(std::string_view method, absl::Time now, std::string_view extension) {
+  return absl::StrCat(std::string(method), "-", absl::FormatTime("%Y-%m-%d", now, absl::UTCTimeZone()), ".",
+                      std::string(extension));
 }
 
 CsvTable DistributionCsv(const v1::DistributionRequest& request, const v1::DistributionResponse& response) {

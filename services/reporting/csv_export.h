@@ -28,13 +28,18 @@ std::string CsvField(std::string_view field);
 // The whole download: BOM, header, rows.
 std::string ToCsv(const CsvTable& table);
 
+// The enum value's name without `prefix`, in lower case: DIMENSION_PROVINCE -> "province".
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number, std::string_view prefix);
+// The instant's UTC date, YYYY-MM-DD.
+std::string Date(const google::protobuf::Timestamp& instant);
+
 // The number in its shortest exact form, e.g. "1234567.89", "0.1", "3".
 std::string CsvNumber(double value);
 // CsvNumber of the value, or an empty field when absent.
 std::string CsvNumber(const std::optional<double>& value);
 
-// "<method>-<YYYY-MM-DD>.csv" with the UTC date of `now`.
-std::string CsvFileName(std::string_view method, absl::Time now);
+// "<method>-<YYYY-MM-DD>.<extension>" with the UTC date of `now`.
+std::string DownloadFileName(std::string_view method, absl::Time now, std::string_view extension);
 
 // One row per group: the dimension's value (and the second dimension's value in a cross
 // table), customers, interactions and whether it is the "other" row. Columns are named

@@ -11,8 +11,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "custflow/core/grpc_status.h"
 #include "nlohmann/json.hpp"
 #include "services/reporting/csv_export.h"
+#include "services/reporting/export_documents.h"
 
 namespace custflow::reporting {
 namespace {
@@ -21,21 +24,26 @@ using core::HttpRequest;
 using core::HttpResponse;
 
 constexpr std::string_view kPrefix = "/v1/reports/";
-constexpr std::string_view kCsvSuffix = ".csv";
 constexpr const char* kAllowedMethods = "POST, OPTIONS";
 
-// A route's answer body: JSON or CSV text, or why there is none.
-using Invoke = std::function<absl::StatusOr<std::string>(ReportingService&, std::string_view body, bool csv)>;
+// A route's answer body: JSON (no extension), CSV text or an export file, or why there is
+// none.
+using Invoke = std::function<absl::StatusOr<std::string>(ReportingService&, std::string_view body,
+                                                         std::string_view extension)>;
 
 struct Route {
   Invoke invoke;
-  bool has_csv = false;
+  // The downloads offered besides JSON, e.g. "csv", "pdf".
+  std::vector<std::string> extensions;
 };
 
 template <typename Request, typename Response>
 using ServiceMethod = grpc::Status (ReportingService::*)(grpc::ServerContext*, const Request*, Response*);
 template <typename Request, typename Response>
 using CsvWriter = CsvTable (*)(const Request&, const Response&);
+// The answer as a report, for the XLSX, PDF and image downloads.
+template <typename Request, typename Response>
+using DocumentWriter = v1::Report (*)(const Request&, const Response&);
 
 absl::Status ParseRequest(std::string_view body, google::protobuf::Message& request) {
   if (std::all_of(body.begin(), body.end(), [](char c) { return absl::ascii_isspace(c); }))
@@ -64,30 +72,44 @@ absl::StatusOr<std::string> ResponseJson(const google::protobuf::Message& respon
   return json;
 }
 
+// `documents` lists the export formats (export_documents.h) written from `document_writer`.
 template <typename Request, typename Response>
-Route MakeRoute(ServiceMethod<Request, Response> method, CsvWriter<Request, Response> csv_writer = nullptr) {
-  Invoke invoke = [method, csv_writer](ReportingService& service, std::string_view body,
-                                       bool csv) -> absl::StatusOr<std::string> {
+Route MakeRoute(ServiceMethod<Request, Response> method, CsvWriter<Request, Response> csv_writer = nullptr,
+                DocumentWriter<Request, Response> document_writer = nullptr,
+                std::vector<ExportFormat> documents = {}) {
+  Invoke invoke = [method, csv_writer, document_writer](
+                      ReportingService& service, std::string_view body,
+                      std::string_view extension) -> absl::StatusOr<std::string> {
     Request request;
     if (absl::Status parsed = ParseRequest(body, request); !parsed.ok()) return parsed;
     Response response;
     grpc::Status status = (service.*method)(nullptr, &request, &response);
-    if (!status.ok())
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-    if (csv) return ToCsv(csv_writer(request, response));
-    return ResponseJson(response);
+    if (!status.ok()) return core::FromGrpcStatus(status);
+    if (extension.empty()) return ResponseJson(response);
+    if (extension == "csv") return ToCsv(csv_writer(request, response));
+    return ExportReport(document_writer(request, response), *ExportFormatOf(extension));
   };
-  return Route{.invoke = std::move(invoke), .has_csv = csv_writer != nullptr};
+  Route route{.invoke = std::move(invoke), .extensions = {}};
+  if (csv_writer != nullptr) route.extensions.emplace_back("csv");
+  for (ExportFormat format : documents) route.extensions.emplace_back(ExtensionOf(format));
+  return route;
 }
+
+v1::Report TheReport(const v1::RenderReportRequest&, const v1::Report& report) { return report; }
+
+constexpr ExportFormat kEveryFormat[] = {ExportFormat::kXlsx, ExportFormat::kPdf, ExportFormat::kPng,
+                                         ExportFormat::kSvg};
 
 // Every rpc of custflow.v1.ReportingService by name; a test checks it against the service
 // descriptor, so a new rpc cannot be left out.
 const std::map<std::string, Route, std::less<>>& Routes() {
   using S = ReportingService;
   static const auto* routes = new std::map<std::string, Route, std::less<>>{
-      {"Distribution", MakeRoute(&S::Distribution, &DistributionCsv)},
+      {"Distribution", MakeRoute(&S::Distribution, &DistributionCsv, &DistributionDocument,
+                                 {std::begin(kEveryFormat), std::end(kEveryFormat)})},
       {"ListMetrics", MakeRoute(&S::ListMetrics)},
-      {"QueryMetric", MakeRoute(&S::QueryMetric, &MetricCsv)},
+      {"QueryMetric", MakeRoute(&S::QueryMetric, &MetricCsv, &MetricDocument,
+                                {std::begin(kEveryFormat), std::end(kEveryFormat)})},
       {"Findings",
        MakeRoute<v1::FindingsRequest, v1::FindingsResponse>(
            &S::Findings, [](const v1::FindingsRequest&,
@@ -103,7 +125,8 @@ const std::map<std::string, Route, std::less<>>& Routes() {
            })},
       {"ComplaintAnalysis", MakeRoute(&S::ComplaintAnalysis, &ComplaintAnalysisCsv)},
       {"ListTemplates", MakeRoute(&S::ListTemplates)},
-      {"RenderReport", MakeRoute(&S::RenderReport)},
+      {"RenderReport", MakeRoute<v1::RenderReportRequest, v1::Report>(
+                           &S::RenderReport, nullptr, &TheReport, {ExportFormat::kXlsx, ExportFormat::kPdf})},
   };
   return *routes;
 }
@@ -184,12 +207,12 @@ std::vector<std::string> HttpReports::JsonMethods() {
   return names;
 }
 
-std::vector<std::string> HttpReports::CsvMethods() {
-  std::vector<std::string> names;
+std::map<std::string, std::vector<std::string>> HttpReports::Downloads() {
+  std::map<std::string, std::vector<std::string>> downloads;
   for (const auto& [name, route] : Routes()) {
-    if (route.has_csv) names.push_back(name);
+    if (!route.extensions.empty()) downloads[name] = route.extensions;
   }
-  return names;
+  return downloads;
 }
 
 core::AsyncHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
@@ -205,19 +228,25 @@ core::AsyncHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
 void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
   HttpResponse cors = cors_.Base(request);
   std::string_view method = std::string_view(request.path).substr(kPrefix.size());
-  bool csv = method.ends_with(kCsvSuffix);
-  if (csv) method.remove_suffix(kCsvSuffix.size());
+  std::string_view extension;
+  if (size_t dot = method.rfind('.'); dot != std::string_view::npos) {
+    extension = method.substr(dot + 1);
+    method = method.substr(0, dot);
+  }
   auto route = Routes().find(method);
   if (route == Routes().end()) {
     return std::move(responder).Respond(ErrorResponse(
         absl::NotFoundError(absl::StrCat("custflow.v1.ReportingService has no method ", std::string(method))),
         std::move(cors)));
   }
-  if (csv && !route->second.has_csv) {
-    return std::move(responder).Respond(
-        ErrorResponse(absl::NotFoundError(absl::StrCat(std::string(method),
-                                                       " has no CSV download; POST without .csv for JSON")),
-                      std::move(cors)));
+  const std::vector<std::string>& offered = route->second.extensions;
+  if (!extension.empty() && std::find(offered.begin(), offered.end(), extension) == offered.end()) {
+    std::string message =
+        absl::StrCat(std::string(method), " has no .", std::string(extension), " download; ");
+    absl::StrAppend(&message, offered.empty()
+                                  ? "it answers JSON only"
+                                  : absl::StrCat("it offers .", absl::StrJoin(offered, ", ."), " and JSON"));
+    return std::move(responder).Respond(ErrorResponse(absl::NotFoundError(message), std::move(cors)));
   }
   if (request.method == "OPTIONS") {
     std::optional<HttpResponse> preflight = cors_.Preflight(request, cors);
@@ -241,7 +270,7 @@ void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
                       std::move(cors)));
   }
   Enqueue(Job{.method = std::string(method),
-              .csv = csv,
+              .extension = std::string(extension),
               .body = std::move(request.body),
               .base = std::move(cors),
               .responder = std::move(responder)});
@@ -275,18 +304,21 @@ void HttpReports::Work() {
 }
 
 HttpResponse HttpReports::Run(const Job& job) const {
-  absl::StatusOr<std::string> body = Routes().find(job.method)->second.invoke(service_, job.body, job.csv);
+  absl::StatusOr<std::string> body =
+      Routes().find(job.method)->second.invoke(service_, job.body, job.extension);
   if (!body.ok()) return ErrorResponse(body.status(), job.base);
   HttpResponse response = job.base;
   response.body = std::move(*body);
-  if (!job.csv) {
+  if (job.extension.empty()) {
     response.content_type = "application/json; charset=utf-8";
     return response;
   }
-  response.content_type = "text/csv; charset=utf-8; header=present";
+  response.content_type = job.extension == "csv" ? "text/csv; charset=utf-8; header=present"
+                                                 : std::string(ContentTypeOf(*ExportFormatOf(job.extension)));
   response.headers.emplace_back(
       "Content-Disposition",
-      absl::StrCat("attachment; filename=\"", CsvFileName(job.method, options_.clock()), "\""));
+      absl::StrCat("attachment; filename=\"", DownloadFileName(job.method, options_.clock(), job.extension),
+                   "\""));
   return response;
 }
 

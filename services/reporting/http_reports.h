@@ -13,14 +13,20 @@
 //                                  filename="<Method>-<YYYY-MM-DD>.csv". Offered for
 //                                  Distribution, QueryMetric, Findings,
 //                                  SatisfactionExtremes and ComplaintAnalysis.
+//   POST /v1/reports/<Method>.xlsx  the same request, answered as a file of
+//        .../<Method>.pdf           export_documents.h, named alike: an XLSX workbook
+//        .../<Method>.png           with native charts, a PDF document, or the answer's
+//        .../<Method>.svg           chart as an image. Distribution and QueryMetric
+//                                  offer all four (their answer as a one-table report),
+//                                  RenderReport the workbook and the PDF.
 //   OPTIONS on those paths         the CORS preflight: 204, or 403 for an origin not
 //                                  allowed.
 //
 // <Method> is an rpc name of custflow.v1.ReportingService, e.g. Distribution. Errors are
 // JSON, {"error": {"code": "INVALID_ARGUMENT", "message": "..."}}, with the gRPC code's
 // name and the HTTP status of HttpStatusOf: 400 for a body that is not the request message
-// or a request the service refuses, 404 for an unknown method (or one without a CSV
-// form), 405 for another verb (with Allow), 413 for a body over max_request_bytes, 503 with
+// or a request the service refuses, 404 for an unknown method (or a download it does not
+// offer), 405 for another verb (with Allow), 413 for a body over max_request_bytes, 503 with
 // Retry-After when ClickHouse is unavailable or too many requests wait.
 //
 // Queries may take seconds, so they run on this object's own worker threads, never on the
@@ -35,6 +41,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -79,14 +86,14 @@ class HttpReports {
   // none). ServiceHost::SetHttpHandler puts the admin routes in front of it.
   core::AsyncHttpHandler Handler(core::AsyncHttpHandler next = nullptr);
 
-  // The rpc names served as JSON, and those also served as CSV.
+  // The rpc names served as JSON, and the downloads each also offers by extension.
   static std::vector<std::string> JsonMethods();
-  static std::vector<std::string> CsvMethods();
+  static std::map<std::string, std::vector<std::string>> Downloads();
 
  private:
   struct Job {
     std::string method;
-    bool csv = false;
+    std::string extension;  // empty for JSON
     std::string body;
     core::HttpResponse base;  // CORS headers
     core::HttpResponder responder;

@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "custflow/v1/reporting.grpc.pb.h"
+#include "services/reporting/export_documents.h"
 #include "tools/custflow/cli_support.h"
 
 namespace custflow::tools {
@@ -21,15 +24,25 @@ namespace {
 constexpr char kUsage[] =
     "usage: custflow report TEMPLATE [--by-period day|week|month|quarter|year] [--period YYYY-MM-DD]\n"
     "                                [--lang en|zh] [--by DIMENSION] [--threshold PERCENT]\n"
-    "                                [--points POINTS] [--min-base N]\n"
-    "TEMPLATE: overview, sales, health, service, quarterly, region (custflow reports)\n";
+    "                                [--points POINTS] [--min-base N] [--out FILE.pdf|FILE.xlsx]\n"
+    "TEMPLATE: overview, sales, health, service, quarterly, region (custflow reports)\n"
+    "--out writes the report to FILE as a PDF document or an XLSX workbook with charts\n"
+    "instead of printing it.\n";
 
 std::unique_ptr<v1::ReportingService::Stub> Reporting() {
   return v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
 }
 
-// The request from `custflow report TEMPLATE --option value ...`, or the usage problem.
-std::optional<std::string> BuildRequest(int argc, char** argv, v1::RenderReportRequest& request) {
+std::optional<reporting::ExportFormat> FormatOfFile(const std::string& path) {
+  const std::string extension = std::filesystem::path(path).extension().string();  // ".pdf"
+  if (extension.empty()) return std::nullopt;
+  return reporting::ExportFormatOf(std::string_view(extension).substr(1));
+}
+
+// The request from `custflow report TEMPLATE --option value ...` and the --out file, or the
+// usage problem.
+std::optional<std::string> BuildRequest(int argc, char** argv, v1::RenderReportRequest& request,
+                                        std::string& out) {
   if (argc < 3 || argv[2][0] == '-') return "name a template";
   request.set_template_id(argv[2]);
   if ((argc - 3) % 2 != 0) return "every option takes a value";
@@ -57,6 +70,12 @@ std::optional<std::string> BuildRequest(int argc, char** argv, v1::RenderReportR
       request.mutable_period()->set_seconds(std::chrono::sys_seconds(*period).time_since_epoch().count());
     } else if (name == "--lang") {
       request.set_language(value);
+    } else if (name == "--out") {
+      const std::optional<reporting::ExportFormat> format = FormatOfFile(value);
+      if (format != reporting::ExportFormat::kPdf && format != reporting::ExportFormat::kXlsx) {
+        return "--out: a file name ending in .pdf or .xlsx";
+      }
+      out = value;
     } else {
       return "unknown option " + name;
     }
@@ -107,7 +126,8 @@ int Reports(int, char**) {
 
 int Report(int argc, char** argv) {
   v1::RenderReportRequest request;
-  if (std::optional<std::string> problem = BuildRequest(argc, argv, request)) {
+  std::string out;
+  if (std::optional<std::string> problem = BuildRequest(argc, argv, request, out)) {
     std::fprintf(stderr, "custflow: %s\n%s", problem->c_str(), kUsage);
     return 2;
   }
@@ -116,6 +136,22 @@ int Report(int argc, char** argv) {
   v1::Report report;
   if (grpc::Status status = Reporting()->RenderReport(&context, request, &report); !status.ok()) {
     return Fail("report", status);
+  }
+  if (!out.empty()) {
+    absl::StatusOr<std::string> file = reporting::ExportReport(report, *FormatOfFile(out));
+    if (!file.ok()) {
+      std::fprintf(stderr, "custflow report: %s\n", file.status().ToString().c_str());
+      return 1;
+    }
+    std::ofstream stream(out, std::ios::binary | std::ios::trunc);
+    stream.write(file->data(), static_cast<std::streamsize>(file->size()));
+    stream.close();
+    if (!stream) {
+      std::fprintf(stderr, "custflow report: cannot write %s\n", out.c_str());
+      return 1;
+    }
+    std::printf("%s: %s, %zu bytes\n", out.c_str(), report.title().c_str(), file->size());
+    return 0;
   }
   const bool chinese = report.language() == "zh";
   const std::string length = GranularityWord(report.granularity(), chinese);

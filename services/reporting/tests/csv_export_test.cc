@@ -52,7 +52,7 @@ TEST(CsvTest, NumbersAreShortestExactAndAbsentIsEmpty) {
 TEST(CsvTest, FileNameHasMethodAndUtcDate) {
   absl::Time late_evening = absl::FromUnixSeconds(1'795'816'800);  // 2026-11-27 22:00 UTC
 
-  EXPECT_EQ(CsvFileName("QueryMetric", late_evening), "QueryMetric-2026-11-27.csv");
+  EXPECT_EQ(DownloadFileName("QueryMetric", late_evening, "csv"), "QueryMetric-2026-11-27.csv");
 }
 
 TEST(CsvTest, DistributionHasOneColumnPerDimension) {

@@ -4,6 +4,8 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "custflow/core/metrics.h"
 #include "custflow/domain/topics.h"
@@ -124,6 +126,36 @@ TEST_F(HttpReportsIntegrationTest, QueryMetricAsJsonAndCsvMatchesTheDirectQuery)
   EXPECT_EQ(csv.body, ToCsv(MetricCsv(FromJson<v1::MetricQueryRequest>(body), *direct)));
   EXPECT_THAT(csv.body, HasSubstr("2024-05-01,浙江省,2,"));
   EXPECT_THAT(csv.body, HasSubstr("2024-05-01,\"北京市, \"\"朝阳\"\"\",1,"));
+}
+
+// Each download is a file of ExportReport with its type and name; the files themselves are
+// read back by real readers in the export tests.
+TEST_F(HttpReportsIntegrationTest, DownloadsAreTheExportsOfTheAnswer) {
+  const std::string body = R"({"dimension":"DIMENSION_PROVINCE"})";
+  struct Download {
+    std::string extension;
+    std::string content_type;
+    std::string magic;
+  };
+  for (const Download& download : std::vector<Download>{
+           {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
+           {"pdf", "application/pdf", "%PDF-"},
+           {"png", "image/png", "\x89PNG\r\n\x1a\n"},
+           {"svg", "image/svg+xml", "<?xml"}}) {
+    SCOPED_TRACE(download.extension);
+    Reply reply = Post("/v1/reports/Distribution." + download.extension, body);
+    ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 200);
+    EXPECT_EQ(reply.Header("content-type"), download.content_type);
+    EXPECT_EQ(reply.Header("content-disposition"),
+              "attachment; filename=\"Distribution-2026-11-27." + download.extension + "\"");
+    EXPECT_TRUE(reply.body.starts_with(download.magic));
+  }
+
+  Reply report = Post("/v1/reports/RenderReport.pdf", R"({"templateId":"overview","language":"zh"})");
+  ASSERT_EQ(report.status, 200) << report.body.substr(0, 200);
+  EXPECT_TRUE(report.body.starts_with("%PDF-"));
+  Reply refused = Post("/v1/reports/RenderReport.xlsx", R"({"templateId":"weekly"})");
+  EXPECT_EQ(refused.status, 400);
 }
 
 TEST_F(HttpReportsIntegrationTest, RefusedQueryAnswers400WithTheServiceMessage) {

@@ -2,7 +2,10 @@
 // (refused requests never reach ClickHouse), CSV headers and CORS.
 #include "services/reporting/http_reports.h"
 
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "gmock/gmock.h"
@@ -58,9 +61,16 @@ TEST(HttpReportsRoutesTest, EveryRpcOfTheServiceHasAJsonRoute) {
   for (int i = 0; i < service->method_count(); ++i) rpcs.push_back(service->method(i)->name());
 
   EXPECT_THAT(HttpReports::JsonMethods(), UnorderedElementsAreArray(rpcs));
-  EXPECT_THAT(HttpReports::CsvMethods(),
+  const std::vector<std::string> every = {"csv", "xlsx", "pdf", "png", "svg"};
+  const std::vector<std::string> csv = {"csv"};
+  EXPECT_THAT(HttpReports::Downloads(),
               UnorderedElementsAreArray(
-                  {"Distribution", "QueryMetric", "Findings", "SatisfactionExtremes", "ComplaintAnalysis"}));
+                  std::map<std::string, std::vector<std::string>>{{"Distribution", every},
+                                                                  {"QueryMetric", every},
+                                                                  {"Findings", csv},
+                                                                  {"SatisfactionExtremes", csv},
+                                                                  {"ComplaintAnalysis", csv},
+                                                                  {"RenderReport", {"xlsx", "pdf"}}}));
 }
 
 struct StatusCase {
@@ -155,16 +165,21 @@ TEST_F(HttpReportsTest, ListMetricsAnswersCamelCaseJsonWithDefaults) {
   EXPECT_FALSE(unreachable_.reached);
 }
 
-TEST_F(HttpReportsTest, UnknownMethodAndMissingCsvAnswer404) {
+TEST_F(HttpReportsTest, UnknownMethodAndMissingDownloadAnswer404) {
   Serve(unreachable_);
 
   Reply unknown = Send("POST", Url("/v1/reports/DropTables"), "{}");
   Reply no_csv = Send("POST", Url("/v1/reports/Describe.csv"), "{}");
+  Reply no_png = Send("POST", Url("/v1/reports/Findings.png"), "{}");
 
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.Json()["error"]["code"], "NOT_FOUND");
   EXPECT_EQ(no_csv.status, 404);
-  EXPECT_THAT(no_csv.Json()["error"]["message"].get<std::string>(), HasSubstr("no CSV"));
+  EXPECT_THAT(no_csv.Json()["error"]["message"].get<std::string>(),
+              HasSubstr("Describe has no .csv download; it answers JSON only"));
+  EXPECT_EQ(no_png.status, 404);
+  EXPECT_THAT(no_png.Json()["error"]["message"].get<std::string>(),
+              HasSubstr("Findings has no .png download; it offers .csv and JSON"));
   EXPECT_FALSE(unreachable_.reached);
 }
 
