@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/core/config.h"
+#include "custflow/core/grpc_status.h"
 #include "custflow/core/log.h"
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
@@ -14,6 +15,7 @@
 #include "services/reporting/clickhouse_sink.h"
 #include "services/reporting/http_reports.h"
 #include "services/reporting/reporting_service.h"
+#include "services/reporting/scheduled_reports.h"
 #include "services/reporting/schema.h"
 
 int main(int argc, char** argv) {
@@ -38,7 +40,26 @@ int main(int argc, char** argv) {
       config.Int("SINK_BATCH", 50'000, "Most messages written to ClickHouse in one batch."));
   std::chrono::milliseconds batch_wait = config.Duration(
       "SINK_WAIT", std::chrono::milliseconds(200), "Longest wait for more messages before writing a batch.");
+  const std::string schedule_text = config.String(
+      "REPORT_SCHEDULE", "",
+      "Reports written to REPORT_DIR, ';'-separated TEMPLATE:FREQUENCY[:FORMATS[:LANGUAGE]], e.g. "
+      "overview:monthly:pdf+xlsx:zh;sales:weekly (frequency daily, weekly or monthly; formats pdf, xlsx or "
+      "pdf+xlsx, the default; language en or zh, default en). Empty writes none.");
+  reporting::ReportSchedulerOptions schedule_options;
+  schedule_options.folder =
+      config.String("REPORT_DIR", "reports", "Folder the scheduled reports are written to.");
+  schedule_options.delay = std::chrono::duration_cast<std::chrono::seconds>(config.Duration(
+      "REPORT_DELAY", std::chrono::minutes(10),
+      "How long after a period closes its scheduled reports are written, so late events count."));
+  const std::chrono::milliseconds schedule_interval =
+      config.Duration("REPORT_CHECK_INTERVAL", std::chrono::minutes(1),
+                      "How often the schedule is checked for reports to write.");
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+  absl::StatusOr<std::vector<reporting::ScheduledReport>> schedule = reporting::ParseSchedule(schedule_text);
+  if (!schedule.ok()) {
+    core::LogError("cannot start with this schedule", {{"error", schedule.status().ToString()}});
+    return 1;
+  }
 
   clickhouse::HttpClickHouseClient client(clickhouse_options);
   if (absl::Status migrated = reporting::ApplyMigrations(client); !migrated.ok()) {
@@ -50,6 +71,18 @@ int main(int argc, char** argv) {
   host.AddGrpcService(&service);
   reporting::HttpReports http_reports(service, http_options);
   host.SetHttpHandler(http_reports.Handler());
+  const bool scheduled = !schedule->empty();
+  reporting::ReportScheduler scheduler(
+      *std::move(schedule),
+      [&service](const v1::RenderReportRequest& request) -> absl::StatusOr<v1::Report> {
+        v1::Report report;
+        grpc::Status status = service.RenderReport(nullptr, &request, &report);
+        if (!status.ok()) return core::FromGrpcStatus(status);
+        return report;
+      },
+      schedule_options, host.metrics());
+  std::optional<reporting::ScheduleLoop> schedule_loop;
+  if (scheduled) schedule_loop.emplace(scheduler, schedule_interval);
   reporting::ClickHouseSink sink(client, host.metrics(),
                                  {domain::kInteractionsTopic, domain::kProfilesTopic});
 
