@@ -51,5 +51,12 @@ echo
 echo "== segment 'value:high or value:medium' (the first 10 ids)"
 "$cli" tags segment 'value:high or value:medium' --page-size 10
 echo
+echo "== this month's customer overview as a PDF and an XLSX workbook with charts"
+mkdir -p "$local_dir/reports"
+today=$(date -u +%F)
+"$cli" report overview --period "$today" --lang zh --out "$local_dir/reports/overview-$today-zh.pdf"
+"$cli" report overview --period "$today" --out "$local_dir/reports/overview-$today-en.xlsx"
+echo "(scheduled reports land in $local_dir/reports too: CUSTFLOW_REPORTING_REPORT_SCHEDULE in $local_dir/stack.env)"
+echo
 echo "The stack is still running: try '$cli tags rules', '$cli distribution --by industry' or '$cli'"
 echo "for every command (after 'source $local_dir/stack.env'); stop it with: deploy/local/stack.sh down"

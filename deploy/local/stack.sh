@@ -2,7 +2,9 @@
 # The local custflow stack on loopback: Redis, ClickHouse, the Kafka-protocol broker and
 # the four services, all under one data folder.
 #
-#   deploy/local/stack.sh up       start whatever is not running (idempotent)
+#   deploy/local/stack.sh up       start whatever is not running (idempotent); when the
+#                                  broker is not running, every store starts empty
+#                                  (the broker's topics live in memory)
 #   deploy/local/stack.sh down     stop what `up` started (by pid), services first
 #   deploy/local/stack.sh status   say what runs where
 #
@@ -106,7 +108,8 @@ start_kafka() {
 }
 
 write_env() {
-  # The tagging service's rule file: a copy of the default rules to edit locally; after an
+  # The reporting service writes the scheduled reports of REPORT_SCHEDULE to
+  # .local/reports. The tagging service's rule file: a copy of the default rules to edit locally; after an
   # edit, `custflow tags reload` or SIGHUP puts it in force (a bad file is refused).
   [ -f "$local_dir/rules.yaml" ] || cp "$repo/data/rules/default.yaml" "$local_dir/rules.yaml"
   cat >"$local_dir/stack.env.tmp" <<ENV
@@ -118,6 +121,8 @@ export CUSTFLOW_PROFILE_ADDRESS=127.0.0.1:${grpc_port[profile]}
 export CUSTFLOW_TAGGING_ADDRESS=127.0.0.1:${grpc_port[tagging]}
 export CUSTFLOW_REPORTING_ADDRESS=127.0.0.1:${grpc_port[reporting]}
 export CUSTFLOW_TAGGING_RULES_FILE=$local_dir/rules.yaml
+export CUSTFLOW_REPORTING_REPORT_DIR=$local_dir/reports
+export CUSTFLOW_REPORTING_REPORT_SCHEDULE='overview:daily:pdf+xlsx;service:weekly:pdf:zh;region:monthly:xlsx:zh'
 ENV
   mv "$local_dir/stack.env.tmp" "$local_dir/stack.env"
 }
@@ -169,6 +174,14 @@ status() {
 case "${1:-}" in
   up)
     mkdir -p "$run_dir" "$log_dir"
+    # The broker keeps its topics in memory, so a new broker starts with empty topics.
+    # Redis and ClickHouse remember how far they read the old ones (applied offsets), and
+    # would skip the new events at those offsets: with a new broker every store starts
+    # empty too. The rule file and the written reports stay.
+    if ! running kafka; then
+      for s in reporting tagging profile ingest clickhouse redis; do running "$s" && stop "$s"; done
+      rm -rf "$local_dir/redis" "$local_dir/clickhouse"
+    fi
     start_redis
     start_clickhouse
     start_kafka
