@@ -29,7 +29,8 @@ absl::StatusOr<std::string> ExportReport(const v1::Report& report, ExportFormat 
 // One table: a row per value of the dimension with customers and interactions, bars of
 // the customers. A cross table has a row per value of the first dimension and a column of
 // customers per value of the second, drawn as grouped bars. "Other" rows read "(other)".
-v1::Report DistributionDocument(const v1::DistributionRequest& request, const v1::DistributionResponse& response);
+v1::Report DistributionDocument(const v1::DistributionRequest& request,
+                                const v1::DistributionResponse& response);
 // One table: a row per period. Without breakdowns: value, previous value, change %,
 // year-ago value and change %, with a line of the value. With breakdowns: one value
 // column per breakdown value (several breakdowns joined by " / "), a line each.
