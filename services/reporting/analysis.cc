@@ -25,18 +25,15 @@ constexpr char kRefunded[] = "INTERACTION_TYPE_ORDER_REFUNDED";
 constexpr char kComplaintOpened[] = "INTERACTION_TYPE_COMPLAINT_OPENED";
 constexpr char kComplaintResolved[] = "INTERACTION_TYPE_COMPLAINT_RESOLVED";
 
-// The latest version of every profile; aliases differ from the column names because
-// ClickHouse 18.16 resolves a name to its alias even inside the aggregate that defines it.
+// The latest version of every profile (FINAL reads each customer's highest version of the
+// ReplacingMergeTree); the profile_ prefix keeps the names apart from the measures'.
 constexpr char kLatestProfiles[] =
-    "SELECT customer_id, argMax(name, version) AS profile_name,"
-    " argMax(customer_type, version) AS profile_customer_type, argMax(owner, version) AS profile_owner,"
-    " argMax(department, version) AS profile_department, argMax(province, version) AS profile_province,"
-    " argMax(industry, version) AS profile_industry,"
-    " argMax(cumulative_amount_minor, version) AS profile_amount_minor,"
-    " argMax(order_count, version) AS profile_order_count,"
-    " argMax(interaction_count, version) AS profile_interaction_count,"
-    " argMax(merged_into, version) AS profile_merged_into"
-    " FROM profile_versions GROUP BY customer_id";
+    "SELECT customer_id, name AS profile_name, customer_type AS profile_customer_type, owner AS "
+    "profile_owner,"
+    " department AS profile_department, province AS profile_province, industry AS profile_industry,"
+    " cumulative_amount_minor AS profile_amount_minor, order_count AS profile_order_count,"
+    " interaction_count AS profile_interaction_count, merged_into AS profile_merged_into"
+    " FROM profile_versions FINAL";
 
 // What every per-customer measure reads, whichever source it comes from.
 constexpr char kMeasureColumns[] =
@@ -332,8 +329,8 @@ absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& req
     with_province.Add("SELECT * FROM (")
         .Add(matched)
         .Add(
-            ") ANY LEFT JOIN (SELECT customer_id, argMax(province, version) AS profile_province"
-            " FROM profile_versions GROUP BY customer_id) USING customer_id");
+            ") ANY LEFT JOIN (SELECT customer_id, province AS profile_province"
+            " FROM profile_versions FINAL) USING customer_id");
     matched = std::move(with_province);
   }
   return SqlText()
