@@ -218,7 +218,8 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
   const std::string grouped =
       "SELECT customer_id, latest_interactions AS interactions, " + first->expression + " AS group_value, " +
       (second ? second->expression : std::string("''")) + " AS cross_value FROM (" + latest + ")" +
-      (spreads_tags ? " ARRAY JOIN if(empty(latest_tags), [''], latest_tags) AS tag" : "") + where;
+      (spreads_tags ? " ARRAY JOIN if(empty(latest_tags), [''], arrayDistinct(latest_tags)) AS tag" : "") +
+      where;
   // The top values of the first dimension by distinct customers, ties by value.
   std::string is_other = "0";
   if (request.top() > 0) {
@@ -227,14 +228,16 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
     is_other = "group_value NOT IN (SELECT group_value FROM (" + grouped +
                ") GROUP BY group_value ORDER BY uniqExact(customer_id) DESC, group_value" + *limit + ")";
   }
-  // A customer counts once in a group, "other" included, and so do its interactions:
-  // with tags spread a customer has several rows, so they are made DISTINCT first;
-  // otherwise FINAL already gives one row per customer.
+  // A customer counts once in a group, "other" included, and so do its interactions.
+  // FINAL gives one row per customer and spreading its distinct tags one per tag, so only
+  // the "other" group of a top N can meet a customer twice (through two of its tags): then
+  // the rows are made DISTINCT first.
+  const bool repeats_customers = spreads_tags && request.top() > 0;
   std::string sql =
       "SELECT shown_value, cross_value, is_other, count() AS customers,"
       " sum(interactions) AS interactions";
   if (spreads_tags) sql += ", (SELECT count() FROM (" + latest + ")" + where + ") AS total_customers";
-  sql += std::string(" FROM (SELECT ") + (spreads_tags ? "DISTINCT customer_id, " : "") +
+  sql += std::string(" FROM (SELECT ") + (repeats_customers ? "DISTINCT customer_id, " : "") +
          "interactions, cross_value, " + is_other +
          " AS is_other, if(is_other, '', group_value) AS shown_value FROM (" + grouped +
          ")) GROUP BY is_other, shown_value, cross_value"

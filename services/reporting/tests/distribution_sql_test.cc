@@ -67,9 +67,13 @@ TEST(DistributionSqlTagTest, TagsOfTheLatestVersionAreSpreadOneRowPerTagAndTheTo
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("tags AS latest_tags"));
-  EXPECT_THAT(*sql, HasSubstr("ARRAY JOIN if(empty(latest_tags), [''], latest_tags) AS tag"));
+  EXPECT_THAT(*sql, HasSubstr("ARRAY JOIN if(empty(latest_tags), [''], arrayDistinct(latest_tags)) AS tag"));
   EXPECT_THAT(*sql, HasSubstr("tag AS group_value"));
   EXPECT_THAT(*sql, HasSubstr("AS total_customers"));
+  // One row per customer and distinct tag: nothing to make distinct without an "other" group.
+  EXPECT_THAT(*sql, Not(HasSubstr("DISTINCT customer_id")));
+  request.set_top(3);
+  EXPECT_THAT(*DistributionSql(request), HasSubstr("DISTINCT customer_id"));
 }
 
 TEST(DistributionSqlCrossTest, SecondDimensionIsTheCrossValueAndTagSpreadsEitherSide) {
