@@ -7,11 +7,13 @@
 #
 #   tests/bench/report_bench.sh [BUILD_DIR]      (a RelWithDebInfo or Release build)
 #
-# Environment: CUSTOMERS (default 1000000), INTERACTIONS (20000000), REPEAT (10).
+# Environment: CUSTOMERS (default 1000000), VERSIONS (profile versions per customer, 3),
+# INTERACTIONS (20000000), REPEAT (10).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build_dir=${1:-$repo/build}
 customers=${CUSTOMERS:-1000000}
+versions=${VERSIONS:-3}
 interactions=${INTERACTIONS:-20000000}
 repeat=${REPEAT:-10}
 bench="$build_dir/tools/loadgen/custflow-report-bench"
@@ -25,7 +27,7 @@ pids+=($!)
 wait_for curl -sf "http://127.0.0.1:$ch_http/ping"
 url=http://127.0.0.1:$ch_http
 
-"$bench" load --customers "$customers" --interactions "$interactions" --clickhouse "$url"
+"$bench" load --customers "$customers" --versions "$versions" --interactions "$interactions" --clickhouse "$url"
 # Parts merged before timing, so neither side pays for background merges.
 curl -sS --fail-with-body "$url/" --data-binary "OPTIMIZE TABLE profile_versions FINAL" >/dev/null
 curl -sS --fail-with-body "$url/" --data-binary "OPTIMIZE TABLE interactions FINAL" >/dev/null

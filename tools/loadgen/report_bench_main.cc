@@ -1,24 +1,29 @@
 // custflow-report-bench: the reporting queries (QueryDistribution, QueryMetric) against
 // hand-written SQL for the same answers, over generated data, for tests/bench/report_bench.sh.
 //
-//   custflow-report-bench load --customers N --interactions M --clickhouse URL
+//   custflow-report-bench load --customers N --interactions M --clickhouse URL [--versions V]
 //   custflow-report-bench run --clickhouse URL [--repeat R]
 //
-// `load` applies the migrations and inserts N profiles (one version each) and M
-// interactions spread over 2024 and 2025, as RowBinary in blocks below ClickHouse's
-// max_insert_block_size. `run` times each request R times through our API (HTTP, in
+// `load` applies the migrations and inserts N profiles of V versions each (default 3, one
+// insert per version as the sink writes snapshots over time; older versions have another
+// province, type and tags; one customer in 50 is merged into another in its latest
+// version) and M interactions spread over 2024 and 2025, as RowBinary in blocks below
+// ClickHouse's max_insert_block_size. `run` times each request R times through our API (HTTP, in
 // process) and its hand-written SQL through the HTTP interface with a curl process per
 // query, interleaved, and prints median / p95 / ratio and the verdict.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/v1/metrics.pb.h"
 #include "custflow/v1/reporting.pb.h"
@@ -41,6 +46,7 @@ struct Options {
   std::string clickhouse = "http://127.0.0.1:8123";
   size_t customers = 0;
   size_t interactions = 0;
+  size_t versions = 3;
   int repeat = 10;
 };
 
@@ -59,19 +65,24 @@ const std::vector<std::string>& Provinces() {
   return provinces;
 }
 
-void AppendProfile(clickhouse::RowBinaryWriter& rows, size_t n) {
+// Version `version` of `versions` of customer n; only the latest counts in the reports.
+void AppendProfile(clickhouse::RowBinaryWriter& rows, size_t n, size_t version, size_t versions,
+                   size_t customers) {
   static const char* const kDepartments[] = {"销售部", "售后", "客服中心", "市场部", "大客户部"};
   static const char* const kTypes[] = {"potential", "potential", "closed", "lost"};
   static const char* const kIndustries[] = {"零售", "制造", "教育", "医疗", "金融", "物流", "餐饮", "互联网"};
   static const char* const kSources[] = {"web", "phone", "store", "referral", "ads", "import"};
   static const char* const kTags[] = {"vip",     "high_value", "churn_risk", "new",
                                       "dormant", "complainer", "loyal"};
-  const size_t province = Spread(n, 1, Provinces().size());
+  const bool latest = version == versions;
+  // Salts of the older versions differ, so their province, type and tags do too.
+  const size_t salt = latest ? 0 : 100 * version;
+  const size_t province = Spread(n, 1 + salt, Provinces().size());
   const size_t department = Spread(n, 2, 5);
   rows.WriteString(CustomerId(n));
-  rows.WriteUInt64(1);
-  rows.WriteDateTime(static_cast<uint32_t>(kJan2026));
-  rows.WriteString(kTypes[Spread(n, 3, 4)]);
+  rows.WriteUInt64(version);
+  rows.WriteDateTime(static_cast<uint32_t>(kJan2026 - static_cast<int64_t>(versions - version) * 86400));
+  rows.WriteString(kTypes[Spread(n, 3 + salt, 4)]);
   rows.WriteString("owner-" + std::to_string(Spread(n, 4, 200)));
   rows.WriteString(kDepartments[department]);
   rows.WriteString("team-" + std::to_string(department) + "-" + std::to_string(Spread(n, 5, 6)));
@@ -84,14 +95,15 @@ void AppendProfile(clickhouse::RowBinaryWriter& rows, size_t n) {
       Spread(n, 9, 20) == 0
           ? 0
           : static_cast<uint32_t>(kJan2024 + static_cast<int64_t>(Spread(n, 10, kJan2026 - kJan2024))));
-  rows.WriteUInt64(Spread(n, 11, 40));
+  rows.WriteUInt64(Spread(n, 11, 40) * version / versions);
   // Up to three distinct tags: a run of consecutive entries of kTags.
-  const size_t tag_count = Spread(n, 12, 4);
-  const size_t first_tag = Spread(n, 13, 7);
+  const size_t tag_count = Spread(n, 12 + salt, 4);
+  const size_t first_tag = Spread(n, 13 + salt, 7);
   std::vector<std::string_view> tags;
   for (size_t i = 0; i < tag_count; ++i) tags.emplace_back(kTags[(first_tag + i) % 7]);
   rows.WriteArray(tags);
-  rows.WriteString("");
+  const bool merged = latest && customers > 1 && Spread(n, 14, 50) == 0;
+  rows.WriteString(merged ? CustomerId((n + 1 + Spread(n, 15, customers - 1)) % customers) : "");
   rows.EndRow();
 }
 
@@ -141,12 +153,14 @@ absl::Status InsertAll(clickhouse::ClickHouseClient& client, const char* table,
 int Load(const Options& options, clickhouse::ClickHouseClient& client) {
   const auto start = std::chrono::steady_clock::now();
   absl::Status status = reporting::ApplyMigrations(client);
-  if (status.ok()) {
+  for (size_t version = 1; version <= options.versions && status.ok(); ++version) {
     status = InsertAll(
         client, "profile_versions",
         {"customer_id", "version", "updated_at", "customer_type", "owner", "department", "team", "province",
          "city", "industry", "source", "first_contact_at", "interaction_count", "tags", "merged_into"},
-        options.customers, AppendProfile);
+        options.customers, [&](clickhouse::RowBinaryWriter& rows, size_t n) {
+          AppendProfile(rows, n, version, options.versions, options.customers);
+        });
   }
   if (status.ok()) {
     status = InsertAll(client, "interactions",
@@ -160,17 +174,26 @@ int Load(const Options& options, clickhouse::ClickHouseClient& client) {
     std::fprintf(stderr, "report-bench load: %s\n", status.ToString().c_str());
     return 1;
   }
-  std::printf("report-bench load: customers=%zu interactions=%zu seconds=%.1f\n", options.customers,
-              options.interactions,
+  std::printf("report-bench load: customers=%zu versions=%zu interactions=%zu seconds=%.1f\n",
+              options.customers, options.versions, options.interactions,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return 0;
 }
 
-// One request: our API call, and the hand-written SQL for the same answer.
+// An answer as numbers by key: the group's values (or the period's date and breakdown
+// values) joined by tabs -> customers or the metric's value.
+using Answer = std::map<std::string, double>;
+
+// One request: our API call, and the hand-written SQL for the same answer, whose first
+// `key_columns` columns are the key and the next one the number.
 struct Case {
   std::string name;
-  std::function<absl::Status(clickhouse::ClickHouseClient&)> ours;
+  std::function<absl::StatusOr<Answer>(clickhouse::ClickHouseClient&)> ours;
   std::string hand_sql;
+  size_t key_columns = 1;
+  // The hand SQL also answers for periods before the request's (its previous and year-ago
+  // values): our keys must be among its keys, not all of them.
+  bool hand_covers_more = false;
 };
 
 google::protobuf::Timestamp At(int64_t seconds) {
@@ -179,12 +202,25 @@ google::protobuf::Timestamp At(int64_t seconds) {
   return at;
 }
 
-Case DistributionCase(std::string name, v1::DistributionRequest request, std::string hand_sql) {
+std::string DayOf(const google::protobuf::Timestamp& at) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(at.seconds()), absl::UTCTimeZone());
+}
+
+Case DistributionCase(std::string name, v1::DistributionRequest request, std::string hand_sql,
+                      size_t key_columns = 1) {
+  const bool cross = request.second_dimension() != v1::DIMENSION_UNSPECIFIED;
   return {std::move(name),
-          [request](clickhouse::ClickHouseClient& client) {
-            return reporting::QueryDistribution(client, request).status();
+          [request, cross](clickhouse::ClickHouseClient& client) -> absl::StatusOr<Answer> {
+            absl::StatusOr<v1::DistributionResponse> response = reporting::QueryDistribution(client, request);
+            if (!response.ok()) return response.status();
+            Answer answer;
+            for (const v1::DistributionRow& row : response->rows()) {
+              answer[cross ? row.value() + "\t" + row.second_value() : row.value()] =
+                  static_cast<double>(row.customers());
+            }
+            return answer;
           },
-          std::move(hand_sql)};
+          std::move(hand_sql), key_columns, false};
 }
 
 // A metric over 2025 (its year-ago values read 2024).
@@ -197,44 +233,97 @@ Case MetricCase(std::string name, const char* metric, v1::MetricGranularity gran
   *request.mutable_to() = At(kJan2026);
   for (v1::MetricDimension breakdown : breakdowns) request.add_breakdowns(breakdown);
   return {std::move(name),
-          [request](clickhouse::ClickHouseClient& client) {
-            return reporting::QueryMetric(client, request).status();
+          [request](clickhouse::ClickHouseClient& client) -> absl::StatusOr<Answer> {
+            absl::StatusOr<v1::MetricQueryResponse> response = reporting::QueryMetric(client, request);
+            if (!response.ok()) return response.status();
+            Answer answer;
+            for (const v1::MetricRow& row : response->rows()) {
+              std::string key = DayOf(row.period_start());
+              for (const std::string& value : row.breakdown_values()) key += "\t" + value;
+              if (row.has_value()) answer[key] = row.value();
+            }
+            return answer;
           },
-          std::move(hand_sql)};
+          std::move(hand_sql), 1 + breakdowns.size(), true};
 }
 
-// The hand SQL may rely on the generated data: one version per customer, none merged.
+// The hand SQL's answer, read as Answer.
+absl::StatusOr<Answer> HandAnswer(clickhouse::ClickHouseClient& client, const Case& one) {
+  absl::StatusOr<clickhouse::QueryResult> result = client.Query(one.hand_sql);
+  if (!result.ok()) return result.status();
+  Answer answer;
+  for (size_t row = 0; row < result->row_count(); ++row) {
+    std::string key;
+    for (size_t column = 0; column < one.key_columns; ++column) {
+      absl::StatusOr<std::string> part = result->GetString(row, column);
+      if (!part.ok()) return part.status();
+      key += (column > 0 ? "\t" : "") + *part;
+    }
+    absl::StatusOr<double> number = result->GetDouble(row, one.key_columns);
+    if (!number.ok()) return number.status();
+    answer[key] = *number;
+  }
+  return answer;
+}
+
+// Where our answer and the hand SQL's differ, or "" when they agree. A count of 0 may be
+// missing from the hand SQL's answer (a GROUP BY has no empty groups).
+std::string Difference(const Answer& ours, const Answer& hand, bool hand_covers_more) {
+  for (const auto& [key, value] : ours) {
+    auto found = hand.find(key);
+    if (found == hand.end()) {
+      if (value == 0) continue;
+      return "[" + key + "] is " + std::to_string(value) + " in ours and missing in the hand SQL's answer";
+    }
+    if (std::abs(found->second - value) > 1e-6 + 1e-9 * std::abs(value)) {
+      return "[" + key + "] is " + std::to_string(value) + " in ours and " + std::to_string(found->second) +
+             " in the hand SQL's";
+    }
+  }
+  if (!hand_covers_more) {
+    for (const auto& [key, value] : hand) {
+      if (!ours.contains(key)) return "[" + key + "] is missing in ours";
+    }
+  }
+  return "";
+}
+
+// The hand SQL is written for the data as the sink stores it: several versions per
+// customer, of which the highest counts (FINAL of the ReplacingMergeTree), and customers
+// merged away left out.
 std::vector<Case> Cases() {
   std::vector<Case> cases;
   v1::DistributionRequest by_province;
   by_province.set_dimension(v1::DIMENSION_PROVINCE);
-  cases.push_back(DistributionCase(
-      "distribution by province", by_province,
-      "SELECT province, count() AS c, sum(interaction_count) FROM profile_versions GROUP BY province"
-      " ORDER BY c DESC, province"));
+  cases.push_back(
+      DistributionCase("distribution by province", by_province,
+                       "SELECT province, count() AS c, sum(interaction_count) FROM profile_versions FINAL"
+                       " WHERE merged_into = '' GROUP BY province ORDER BY c DESC, province"));
   v1::DistributionRequest cross;
   cross.set_dimension(v1::DIMENSION_DEPARTMENT);
   cross.set_second_dimension(v1::DIMENSION_CUSTOMER_TYPE);
   cases.push_back(DistributionCase(
       "distribution department x type", cross,
-      "SELECT department, customer_type, count() AS c, sum(interaction_count) FROM profile_versions"
-      " GROUP BY department, customer_type ORDER BY c DESC, department, customer_type"));
+      "SELECT department, customer_type, count() AS c, sum(interaction_count) FROM profile_versions FINAL"
+      " WHERE merged_into = '' GROUP BY department, customer_type ORDER BY c DESC, department, customer_type",
+      2));
   v1::DistributionRequest top;
   top.set_dimension(v1::DIMENSION_CITY);
   top.mutable_filter()->add_customer_types(v1::CUSTOMER_TYPE_CLOSED);
   top.set_top(10);
   cases.push_back(DistributionCase(
       "distribution city, closed, top 10", top,
-      "SELECT city NOT IN (SELECT city FROM profile_versions WHERE customer_type = 'closed' GROUP BY city"
-      " ORDER BY count() DESC, city LIMIT 10) AS other, if(other, '', city) AS v, count() AS c,"
-      " sum(interaction_count) FROM profile_versions WHERE customer_type = 'closed' GROUP BY other, v"
-      " ORDER BY other, c DESC, v"));
+      "SELECT if(other, '', city) AS v, count() AS c, city NOT IN (SELECT city FROM profile_versions FINAL"
+      " WHERE customer_type = 'closed' AND merged_into = '' GROUP BY city ORDER BY count() DESC, city"
+      " LIMIT 10) AS other, sum(interaction_count) FROM profile_versions FINAL"
+      " WHERE customer_type = 'closed' AND merged_into = '' GROUP BY other, v ORDER BY other, c DESC, v"));
   v1::DistributionRequest by_tag;
   by_tag.set_dimension(v1::DIMENSION_TAG);
   cases.push_back(DistributionCase(
       "distribution by tag", by_tag,
-      "SELECT tag, count() AS c, sum(interaction_count), (SELECT count() FROM profile_versions)"
-      " FROM profile_versions ARRAY JOIN if(empty(tags), [''], tags) AS tag GROUP BY tag ORDER BY c DESC, "
+      "SELECT tag, count() AS c, sum(interaction_count),"
+      " (SELECT count() FROM profile_versions FINAL WHERE merged_into = '') FROM profile_versions FINAL"
+      " ARRAY JOIN if(empty(tags), [''], tags) AS tag WHERE merged_into = '' GROUP BY tag ORDER BY c DESC, "
       "tag"));
   const std::string two_years =
       " WHERE occurred_at >= toDateTime('2024-01-01 00:00:00')"
@@ -259,8 +348,8 @@ std::vector<Case> Cases() {
   cases.push_back(MetricCase(
       "metric new_customers by month x province", "new_customers", v1::METRIC_GRANULARITY_MONTH,
       {v1::METRIC_DIMENSION_PROVINCE},
-      "SELECT toStartOfMonth(first_contact_at) AS m, province, count() FROM profile_versions"
-      " WHERE first_contact_at >= toDateTime('2024-01-01 00:00:00')"
+      "SELECT toStartOfMonth(first_contact_at) AS m, province, count() FROM profile_versions FINAL"
+      " WHERE merged_into = '' AND first_contact_at >= toDateTime('2024-01-01 00:00:00')"
       " AND first_contact_at < toDateTime('2026-01-01 00:00:00') GROUP BY m, province ORDER BY m, province"));
   cases.push_back(
       MetricCase("metric satisfaction by quarter", "satisfaction", v1::METRIC_GRANULARITY_QUARTER, {},
@@ -324,10 +413,23 @@ int Run(const Options& options, clickhouse::ClickHouseClient& client) {
     std::vector<double> ours;
     std::vector<double> hand;
     // Interleaved, with one untimed warm-up each, so both see the same page cache.
-    one.ours(client).IgnoreError();
+    // The warm-up runs also check that both give the same answer.
+    absl::StatusOr<Answer> our_answer = one.ours(client);
+    absl::StatusOr<Answer> hand_answer = HandAnswer(client, one);
+    if (!our_answer.ok() || !hand_answer.ok()) {
+      std::fprintf(stderr, "report-bench run: %s: %s\n", one.name.c_str(),
+                   (our_answer.ok() ? hand_answer.status() : our_answer.status()).ToString().c_str());
+      return 1;
+    }
+    if (std::string difference = Difference(*our_answer, *hand_answer, one.hand_covers_more);
+        !difference.empty()) {
+      std::fprintf(stderr, "report-bench run: %s: the answers differ: %s\n", one.name.c_str(),
+                   difference.c_str());
+      return 1;
+    }
     RunWithCurl(options.clickhouse, one.hand_sql).IgnoreError();
     for (int i = 0; i < options.repeat && status.ok(); ++i) {
-      ours.push_back(Seconds([&] { return one.ours(client); }, status));
+      ours.push_back(Seconds([&] { return one.ours(client).status(); }, status));
       if (status.ok())
         hand.push_back(Seconds([&] { return RunWithCurl(options.clickhouse, one.hand_sql); }, status));
     }
@@ -365,6 +467,8 @@ bool ParseOptions(int argc, char** argv, Options& options) {
       options.clickhouse = value;
     } else if (flag == "--customers") {
       options.customers = std::strtoull(value.c_str(), nullptr, 10);
+    } else if (flag == "--versions") {
+      options.versions = std::strtoull(value.c_str(), nullptr, 10);
     } else if (flag == "--interactions") {
       options.interactions = std::strtoull(value.c_str(), nullptr, 10);
     } else if (flag == "--repeat") {
@@ -374,7 +478,7 @@ bool ParseOptions(int argc, char** argv, Options& options) {
     }
   }
   if (argc % 2 != 0) return false;
-  if (options.command == "load") return options.customers > 0;
+  if (options.command == "load") return options.customers > 0 && options.versions > 0;
   return options.command == "run" && options.repeat > 0;
 }
 
@@ -384,9 +488,10 @@ bool ParseOptions(int argc, char** argv, Options& options) {
 int main(int argc, char** argv) {
   custflow::loadgen::Options options;
   if (!custflow::loadgen::ParseOptions(argc, argv, options)) {
-    std::fprintf(stderr,
-                 "usage: custflow-report-bench load --customers N --interactions M --clickhouse URL\n"
-                 "       custflow-report-bench run --clickhouse URL [--repeat R]\n");
+    std::fprintf(
+        stderr,
+        "usage: custflow-report-bench load --customers N --interactions M --clickhouse URL [--versions V]\n"
+        "       custflow-report-bench run --clickhouse URL [--repeat R]\n");
     return 2;
   }
   custflow::clickhouse::HttpClickHouseOptions client_options;
