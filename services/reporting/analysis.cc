@@ -3,9 +3,13 @@
 #include "services/reporting/analysis.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <numeric>
 #include <optional>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -176,6 +180,127 @@ absl::StatusOr<clickhouse::QueryResult> Run(clickhouse::ClickHouseClient& client
   return client.Query(*sql);
 }
 
+// RFM and Cluster need a period: recency runs to its end.
+absl::Status ValidatePeriodScope(const v1::AnalysisScope& scope) {
+  if (absl::Status valid = ValidateScope(scope); !valid.ok()) return valid;
+  if (!HasPeriod(scope)) return absl::InvalidArgumentError("from and to are required");
+  return absl::OkStatus();
+}
+
+// One row per customer in scope with at least one ORDER_PLACED in the period:
+// customer_id, recency_days (whole days from the last order to the period's end),
+// order_total, net_amount_minor, satisfaction_sum, rated.
+SqlText OrderingCustomers(const v1::AnalysisScope& scope) {
+  SqlText sql;
+  sql.Add(
+         "SELECT customer_id, recency_days, order_total, net_amount_minor, satisfaction_sum, rated FROM"
+         " (SELECT customer_id, intDiv(toInt64(?)",
+         scope.to().seconds())
+      .Add(" - toInt64(toUInt32(maxIf(occurred_at, type = ?))), 86400) AS recency_days,", kPlaced)
+      .Add(" countIf(type = ?) AS order_total,", kPlaced)
+      .Add(" sumIf(amount_minor, type = ?)", kPlaced)
+      .Add(" - sumIf(amount_minor, type = ?) AS net_amount_minor,", kRefunded)
+      .Add(" sumIf(satisfaction, satisfaction > 0) AS satisfaction_sum, countIf(satisfaction > 0) AS rated")
+      .Add(" FROM interactions WHERE occurred_at >= ?", Instant(scope.from()))
+      .Add(" AND occurred_at < ? GROUP BY customer_id)", Instant(scope.to()))
+      .Add(std::string(" ANY INNER JOIN (") + kLatestProfiles + ") USING customer_id")
+      .Add(ScopeConditions(scope))
+      .Add(" AND order_total > 0");
+  return sql;
+}
+
+// The RFM quintile levels, as quantilesExact takes them.
+constexpr char kQuintiles[] = "quantilesExact(0.2, 0.4, 0.6, 0.8)";
+
+absl::StatusOr<std::vector<int64_t>> ReadBoundaries(const clickhouse::QueryResult& result, char measure) {
+  std::vector<int64_t> boundaries;
+  for (int i = 1; i <= 4; ++i) {
+    absl::StatusOr<int64_t> value = result.GetInt64(0, std::string(1, measure) + std::to_string(i));
+    if (!value.ok()) return value.status();
+    boundaries.push_back(*value);
+  }
+  return boundaries;
+}
+
+double Yuan(int64_t minor) { return static_cast<double>(minor) / 100; }
+
+// Standardizes each feature column to mean 0 and population standard deviation 1; a
+// constant feature becomes 0.
+void Standardize(std::vector<std::vector<double>>& points) {
+  const size_t dimension = points.front().size();
+  const double n = static_cast<double>(points.size());
+  std::vector<double> mean(dimension, 0);
+  std::vector<double> deviation(dimension, 0);
+  for (const std::vector<double>& point : points) {
+    for (size_t d = 0; d < dimension; ++d) mean[d] += point[d] / n;
+  }
+  for (const std::vector<double>& point : points) {
+    for (size_t d = 0; d < dimension; ++d) deviation[d] += std::pow(point[d] - mean[d], 2) / n;
+  }
+  for (double& value : deviation) value = std::sqrt(value);
+  for (std::vector<double>& point : points) {
+    for (size_t d = 0; d < dimension; ++d)
+      point[d] = deviation[d] > 0 ? (point[d] - mean[d]) / deviation[d] : 0;
+  }
+}
+
+double SquaredDistance(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0;
+  for (size_t d = 0; d < a.size(); ++d) sum += (a[d] - b[d]) * (a[d] - b[d]);
+  return sum;
+}
+
+// A uniform number in [0, 1) from 53 bits of the generator: the same on every platform,
+// unlike std::uniform_real_distribution.
+double Uniform(std::mt19937_64& random) { return static_cast<double>(random() >> 11) * 0x1.0p-53; }
+
+// The words of a cluster label, by how far (in standard deviations) its standardized
+// centroid lies from the overall mean: below -kLabelBand the first word, above the second.
+constexpr double kLabelBand = 0.25;
+constexpr std::array<std::pair<const char*, const char*>, 4> kLabelWords = {{{"recent", "lapsed"},
+                                                                             {"infrequent", "frequent"},
+                                                                             {"low spend", "high spend"},
+                                                                             {"dissatisfied", "satisfied"}}};
+
+std::string ClusterLabel(const std::vector<double>& standardized_centroid) {
+  std::string label;
+  for (size_t d = 0; d < kLabelWords.size(); ++d) {
+    const double z = standardized_centroid[d];
+    if (std::abs(z) <= kLabelBand) continue;
+    if (!label.empty()) label += ", ";
+    label += z < 0 ? kLabelWords[d].first : kLabelWords[d].second;
+  }
+  return label.empty() ? "average" : label;
+}
+
+// Means in original units over the customers selected by `member`.
+template <typename Member>
+v1::CustomerCluster Summarize(const std::vector<ClusterCustomer>& customers, Member member) {
+  v1::CustomerCluster cluster;
+  double days = 0, orders = 0, spend = 0, satisfaction = 0;
+  uint64_t count = 0, rated = 0;
+  for (size_t i = 0; i < customers.size(); ++i) {
+    if (!member(i)) continue;
+    ++count;
+    days += customers[i].recency_days;
+    orders += customers[i].orders;
+    spend += customers[i].net_spend;
+    if (customers[i].satisfaction) {
+      ++rated;
+      satisfaction += *customers[i].satisfaction;
+    }
+  }
+  cluster.set_customers(count);
+  cluster.set_share_percent(static_cast<double>(count) * 100 / static_cast<double>(customers.size()));
+  if (count == 0) return cluster;
+  const double n = static_cast<double>(count);
+  cluster.set_recency_days(days / n);
+  cluster.set_orders(orders / n);
+  cluster.set_net_spend(spend / n);
+  if (rated > 0) cluster.set_satisfaction(satisfaction / static_cast<double>(rated));
+  return cluster;
+}
+
 absl::StatusOr<v1::SatisfactionCustomer> ReadSatisfactionCustomer(const clickhouse::QueryResult& result,
                                                                   size_t row) {
   v1::SatisfactionCustomer customer;
@@ -343,6 +468,180 @@ absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& req
       .Bind();
 }
 
+absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request) {
+  if (absl::Status valid = ValidatePeriodScope(request.scope()); !valid.ok()) return valid;
+  std::string columns = "SELECT count() AS customers, sum(net_amount_minor) AS revenue_minor";
+  for (const auto& [prefix, column] : {std::pair<std::string, std::string>{"r", "recency_days"},
+                                       {"f", "toInt64(order_total)"},
+                                       {"m", "net_amount_minor"}}) {
+    columns += ", " + std::string(kQuintiles) + "(" + column + ") AS " + prefix + "q";
+    for (int i = 1; i <= 4; ++i)
+      columns += ", " + prefix + "q[" + std::to_string(i) + "] AS " + prefix + std::to_string(i);
+  }
+  return SqlText().Add(columns + " FROM (").Add(OrderingCustomers(request.scope())).Add(")").Bind();
+}
+
+absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const RfmBoundaries& boundaries) {
+  if (absl::Status valid = ValidatePeriodScope(request.scope()); !valid.ok()) return valid;
+  // Score = 1 + boundaries strictly below the value (strictly above the days for recency),
+  // as a sum of comparisons: ClickHouse 18.16 does not resolve a column inside a lambda here.
+  SqlText sql;
+  sql.Add(
+      "SELECT r_score, f_score, count() AS customers, sum(net_amount_minor) AS revenue_minor FROM (SELECT 1");
+  for (int64_t boundary : boundaries.recency_days) sql.Add(" + (recency_days < ?)", boundary);
+  sql.Add(" AS r_score, 1");
+  for (int64_t boundary : boundaries.orders) sql.Add(" + (toInt64(order_total) > ?)", boundary);
+  return sql.Add(" AS f_score, net_amount_minor FROM (")
+      .Add(OrderingCustomers(request.scope()))
+      .Add(")) GROUP BY r_score, f_score")
+      .Bind();
+}
+
+absl::StatusOr<int> ValidateCluster(const v1::ClusterRequest& request) {
+  if (absl::Status valid = ValidatePeriodScope(request.scope()); !valid.ok()) return valid;
+  const int k = request.k() == 0 ? kDefaultClusters : request.k();
+  if (k < kMinClusters || k > kMaxClusters)
+    return absl::InvalidArgumentError("k must be in [" + std::to_string(kMinClusters) + ", " +
+                                      std::to_string(kMaxClusters) + "]");
+  return k;
+}
+
+absl::StatusOr<std::string> ClusterSql(const v1::ClusterRequest& request, uint64_t rows) {
+  if (absl::StatusOr<int> k = ValidateCluster(request); !k.ok()) return k.status();
+  return SqlText()
+      .Add("SELECT recency_days, order_total, net_amount_minor, satisfaction_sum, rated FROM (")
+      .Add(OrderingCustomers(request.scope()))
+      .Add(") ORDER BY cityHash64(customer_id), customer_id LIMIT ?", rows)
+      .Bind();
+}
+
+const std::vector<RfmSegmentDefinition>& RfmSegments() {
+  static const std::vector<RfmSegmentDefinition> segments = {
+      {.name = "champions", .r_min = 4, .r_max = 5, .f_min = 4, .f_max = 5},
+      {.name = "loyal", .r_min = 3, .r_max = 3, .f_min = 3, .f_max = 5},
+      {.name = "potential loyalists", .r_min = 4, .r_max = 5, .f_min = 2, .f_max = 3},
+      {.name = "new", .r_min = 4, .r_max = 5, .f_min = 1, .f_max = 1},
+      {.name = "at risk", .r_min = 1, .r_max = 2, .f_min = 3, .f_max = 4},
+      {.name = "can't lose", .r_min = 1, .r_max = 2, .f_min = 5, .f_max = 5},
+      {.name = "hibernating", .r_min = 2, .r_max = 3, .f_min = 1, .f_max = 2},
+      {.name = "lost", .r_min = 1, .r_max = 1, .f_min = 1, .f_max = 2}};
+  return segments;
+}
+
+size_t RfmSegmentOf(int r_score, int f_score) {
+  const std::vector<RfmSegmentDefinition>& segments = RfmSegments();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const RfmSegmentDefinition& segment = segments[i];
+    if (r_score >= segment.r_min && r_score <= segment.r_max && f_score >= segment.f_min &&
+        f_score <= segment.f_max)
+      return i;
+  }
+  return segments.size();
+}
+
+KMeansResult KMeans(const std::vector<std::vector<double>>& points, int k, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  const size_t n = points.size();
+  KMeansResult result;
+  // k-means++: the first centroid uniformly, each next one with probability proportional
+  // to the squared distance to the nearest chosen centroid.
+  result.centroids.push_back(
+      points[std::min(n - 1, static_cast<size_t>(Uniform(random) * static_cast<double>(n)))]);
+  std::vector<double> nearest(n, std::numeric_limits<double>::infinity());
+  while (result.centroids.size() < static_cast<size_t>(k)) {
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      nearest[i] = std::min(nearest[i], SquaredDistance(points[i], result.centroids.back()));
+      total += nearest[i];
+    }
+    // All points on chosen centroids: any point will do; the emptied cluster keeps it.
+    size_t chosen = 0;
+    double target = Uniform(random) * total;
+    for (size_t i = 0; i < n; ++i) {
+      if (nearest[i] <= 0) continue;
+      chosen = i;
+      if (target < nearest[i]) break;
+      target -= nearest[i];
+    }
+    result.centroids.push_back(points[chosen]);
+  }
+  result.assignment.assign(n, -1);
+  for (result.iterations = 1; result.iterations <= 100; ++result.iterations) {
+    bool changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      int best = 0;
+      double best_distance = SquaredDistance(points[i], result.centroids[0]);
+      for (int c = 1; c < k; ++c) {
+        const double distance = SquaredDistance(points[i], result.centroids[c]);
+        if (distance < best_distance) {
+          best = c;
+          best_distance = distance;
+        }
+      }
+      changed |= result.assignment[i] != best;
+      result.assignment[i] = best;
+    }
+    if (!changed) break;
+    std::vector<std::vector<double>> sums(k, std::vector<double>(points[0].size(), 0));
+    std::vector<size_t> counts(k, 0);
+    for (size_t i = 0; i < n; ++i) {
+      ++counts[result.assignment[i]];
+      for (size_t d = 0; d < points[i].size(); ++d) sums[result.assignment[i]][d] += points[i][d];
+    }
+    for (int c = 0; c < k; ++c) {
+      if (counts[c] == 0) continue;
+      for (double& sum : sums[c]) sum /= static_cast<double>(counts[c]);
+      result.centroids[c] = std::move(sums[c]);
+    }
+  }
+  result.iterations = std::min(result.iterations, 100);
+  return result;
+}
+
+absl::StatusOr<v1::ClusterResponse> ClusterCustomers(const std::vector<ClusterCustomer>& customers, int k) {
+  if (customers.size() < static_cast<size_t>(k)) {
+    return absl::FailedPreconditionError(std::to_string(customers.size()) + " customers cannot form " +
+                                         std::to_string(k) + " clusters");
+  }
+  double rated_sum = 0;
+  size_t rated = 0;
+  for (const ClusterCustomer& customer : customers) {
+    if (customer.satisfaction) {
+      rated_sum += *customer.satisfaction;
+      ++rated;
+    }
+  }
+  const double mean_satisfaction = rated > 0 ? rated_sum / static_cast<double>(rated) : 0;
+  std::vector<std::vector<double>> points;
+  points.reserve(customers.size());
+  for (const ClusterCustomer& customer : customers) {
+    points.push_back({std::log1p(customer.recency_days), std::log1p(customer.orders),
+                      std::log1p(std::max(customer.net_spend, 0.0)),
+                      customer.satisfaction.value_or(mean_satisfaction)});
+  }
+  Standardize(points);
+  const KMeansResult clustered = KMeans(points, k);
+  v1::ClusterResponse response;
+  response.set_customers(customers.size());
+  response.set_k(k);
+  response.set_iterations(clustered.iterations);
+  // Most customers first; equal sizes in cluster order, which the fixed seed makes stable.
+  std::vector<int> order(k);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<size_t> sizes(k, 0);
+  for (int cluster : clustered.assignment) ++sizes[cluster];
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return sizes[a] > sizes[b]; });
+  for (int cluster : order) {
+    if (sizes[cluster] == 0) continue;
+    v1::CustomerCluster& summary = *response.add_clusters();
+    summary = Summarize(customers, [&](size_t i) { return clustered.assignment[i] == cluster; });
+    summary.set_label(ClusterLabel(clustered.centroids[cluster]));
+  }
+  *response.mutable_overall() = Summarize(customers, [](size_t) { return true; });
+  response.mutable_overall()->set_label("all");
+  return response;
+}
+
 uint64_t SatisfactionGroupSize(uint64_t rated, const v1::SatisfactionExtremesRequest& request) {
   const double percent = request.percent() == 0 ? kDefaultSatisfactionPercent : request.percent();
   return static_cast<uint64_t>(std::ceil(static_cast<double>(rated) * percent / 100));
@@ -475,6 +774,100 @@ absl::StatusOr<v1::ComplaintAnalysisResponse> ComplaintAnalysis(clickhouse::Clic
     response.mutable_total()->set_average_resolution_seconds(
         static_cast<double>(total_seconds) / static_cast<double>(response.total().resolved()));
   }
+  return response;
+}
+
+absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const v1::RfmRequest& request) {
+  absl::StatusOr<clickhouse::QueryResult> totals = Run(client, RfmBoundariesSql(request));
+  if (!totals.ok()) return totals.status();
+  absl::StatusOr<uint64_t> customers = totals->GetUInt64(0, "customers");
+  if (!customers.ok()) return customers.status();
+  v1::RfmResponse response;
+  response.set_customers(*customers);
+  for (const RfmSegmentDefinition& definition : RfmSegments()) {
+    v1::RfmSegment& segment = *response.add_segments();
+    segment.set_name(definition.name);
+    segment.set_r_min(definition.r_min);
+    segment.set_r_max(definition.r_max);
+    segment.set_f_min(definition.f_min);
+    segment.set_f_max(definition.f_max);
+  }
+  for (uint32_t r = 5; r >= 1; --r) {
+    for (uint32_t f = 1; f <= 5; ++f) {
+      v1::RfmCell& cell = *response.add_grid();
+      cell.set_r_score(r);
+      cell.set_f_score(f);
+    }
+  }
+  if (*customers == 0) return response;
+  absl::StatusOr<int64_t> revenue = totals->GetInt64(0, "revenue_minor");
+  if (!revenue.ok()) return revenue.status();
+  response.set_revenue(Yuan(*revenue));
+  absl::StatusOr<std::vector<int64_t>> recency = ReadBoundaries(*totals, 'r');
+  absl::StatusOr<std::vector<int64_t>> orders = ReadBoundaries(*totals, 'f');
+  absl::StatusOr<std::vector<int64_t>> monetary = ReadBoundaries(*totals, 'm');
+  for (const absl::Status& status : {recency.status(), orders.status(), monetary.status()}) {
+    if (!status.ok()) return status;
+  }
+  for (int64_t days : *recency) response.add_recency_boundaries(static_cast<double>(days));
+  for (int64_t count : *orders) response.add_frequency_boundaries(static_cast<double>(count));
+  for (int64_t minor : *monetary) response.add_monetary_boundaries(Yuan(minor));
+  const RfmBoundaries boundaries{.recency_days = *recency, .orders = *orders};
+  absl::StatusOr<clickhouse::QueryResult> grid = Run(client, RfmGridSql(request, boundaries));
+  if (!grid.ok()) return grid.status();
+  for (size_t row = 0; row < grid->row_count(); ++row) {
+    absl::StatusOr<uint64_t> r = grid->GetUInt64(row, "r_score");
+    absl::StatusOr<uint64_t> f = grid->GetUInt64(row, "f_score");
+    absl::StatusOr<uint64_t> count = grid->GetUInt64(row, "customers");
+    absl::StatusOr<int64_t> minor = grid->GetInt64(row, "revenue_minor");
+    for (const absl::Status& status : {r.status(), f.status(), count.status(), minor.status()}) {
+      if (!status.ok()) return status;
+    }
+    if (*r < 1 || *r > 5 || *f < 1 || *f > 5) return absl::InternalError("RFM score out of 1..5");
+    v1::RfmCell& cell = *response.mutable_grid((5 - *r) * 5 + (*f - 1));
+    cell.set_customers(*count);
+    cell.set_revenue(Yuan(*minor));
+    cell.set_average_monetary(Yuan(*minor) / static_cast<double>(*count));
+    v1::RfmSegment& segment = *response.mutable_segments(
+        static_cast<int>(RfmSegmentOf(static_cast<int>(*r), static_cast<int>(*f))));
+    segment.set_customers(segment.customers() + *count);
+    segment.set_revenue(segment.revenue() + Yuan(*minor));
+  }
+  for (v1::RfmSegment& segment : *response.mutable_segments()) {
+    segment.set_customer_percent(static_cast<double>(segment.customers()) * 100 /
+                                 static_cast<double>(*customers));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ClusterResponse> Cluster(clickhouse::ClickHouseClient& client,
+                                            const v1::ClusterRequest& request) {
+  absl::StatusOr<int> k = ValidateCluster(request);
+  if (!k.ok()) return k.status();
+  // One row beyond the cap tells that it was hit.
+  absl::StatusOr<clickhouse::QueryResult> rows = Run(client, ClusterSql(request, kMaxClusterCustomers + 1));
+  if (!rows.ok()) return rows.status();
+  const bool sampled = rows->row_count() > kMaxClusterCustomers;
+  std::vector<ClusterCustomer> customers;
+  customers.reserve(std::min<size_t>(rows->row_count(), kMaxClusterCustomers));
+  for (size_t row = 0; row < rows->row_count() && row < kMaxClusterCustomers; ++row) {
+    absl::StatusOr<int64_t> days = rows->GetInt64(row, "recency_days");
+    absl::StatusOr<uint64_t> orders = rows->GetUInt64(row, "order_total");
+    absl::StatusOr<int64_t> net_minor = rows->GetInt64(row, "net_amount_minor");
+    absl::StatusOr<double> satisfaction_sum = rows->GetDouble(row, "satisfaction_sum");
+    absl::StatusOr<uint64_t> rated = rows->GetUInt64(row, "rated");
+    for (const absl::Status& status :
+         {days.status(), orders.status(), net_minor.status(), satisfaction_sum.status(), rated.status()}) {
+      if (!status.ok()) return status;
+    }
+    ClusterCustomer& customer = customers.emplace_back();
+    customer.recency_days = static_cast<double>(*days);
+    customer.orders = static_cast<double>(*orders);
+    customer.net_spend = Yuan(*net_minor);
+    if (*rated > 0) customer.satisfaction = *satisfaction_sum / static_cast<double>(*rated);
+  }
+  absl::StatusOr<v1::ClusterResponse> response = ClusterCustomers(customers, *k);
+  if (response.ok()) response->set_sampled(sampled);
   return response;
 }
 

@@ -124,6 +124,8 @@ const std::map<std::string, Route, std::less<>>& Routes() {
              return SatisfactionExtremesCsv(response);
            })},
       {"ComplaintAnalysis", MakeRoute(&S::ComplaintAnalysis, &ComplaintAnalysisCsv)},
+      {"Rfm", MakeRoute(&S::Rfm)},
+      {"Cluster", MakeRoute(&S::Cluster)},
       {"ListTemplates", MakeRoute(&S::ListTemplates)},
       {"RenderReport", MakeRoute<v1::RenderReportRequest, v1::Report>(
                            &S::RenderReport, nullptr, &TheReport, {ExportFormat::kXlsx, ExportFormat::kPdf})},

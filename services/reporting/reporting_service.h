@@ -29,6 +29,10 @@ class ReportingService final : public v1::ReportingService::Service {
                                     v1::SatisfactionExtremesResponse* response) override;
   grpc::Status ComplaintAnalysis(grpc::ServerContext* context, const v1::ComplaintAnalysisRequest* request,
                                  v1::ComplaintAnalysisResponse* response) override;
+  grpc::Status Rfm(grpc::ServerContext* context, const v1::RfmRequest* request,
+                   v1::RfmResponse* response) override;
+  grpc::Status Cluster(grpc::ServerContext* context, const v1::ClusterRequest* request,
+                       v1::ClusterResponse* response) override;
   grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
                              v1::ListTemplatesResponse* response) override;
   grpc::Status RenderReport(grpc::ServerContext* context, const v1::RenderReportRequest* request,

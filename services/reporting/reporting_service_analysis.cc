@@ -1,5 +1,5 @@
 // ReportingService's analysis handlers: descriptive statistics, correlation, Pareto,
-// satisfaction extremes and complaint analysis (analysis.h).
+// satisfaction extremes, complaint analysis, RFM and clustering (analysis.h).
 #include "custflow/core/grpc_status.h"
 #include "services/reporting/analysis.h"
 #include "services/reporting/reporting_service.h"
@@ -42,6 +42,16 @@ grpc::Status ReportingService::ComplaintAnalysis(grpc::ServerContext*,
                                                  const v1::ComplaintAnalysisRequest* request,
                                                  v1::ComplaintAnalysisResponse* response) {
   return Answer(reporting::ComplaintAnalysis(client_, *request), response);
+}
+
+grpc::Status ReportingService::Rfm(grpc::ServerContext*, const v1::RfmRequest* request,
+                                   v1::RfmResponse* response) {
+  return Answer(reporting::Rfm(client_, *request), response);
+}
+
+grpc::Status ReportingService::Cluster(grpc::ServerContext*, const v1::ClusterRequest* request,
+                                       v1::ClusterResponse* response) {
+  return Answer(reporting::Cluster(client_, *request), response);
 }
 
 }  // namespace custflow::reporting

@@ -28,6 +28,8 @@ constexpr char kUsage[] =
     "       custflow analyze satisfaction [--percent PERCENT] [--limit N] [SCOPE]\n"
     "       custflow analyze complaints --by category|product|day|agent|province --from YYYY-MM-DD --to "
     "YYYY-MM-DD\n"
+    "       custflow analyze rfm --from YYYY-MM-DD --to YYYY-MM-DD [SCOPE]\n"
+    "       custflow analyze clusters [--k N] --from YYYY-MM-DD --to YYYY-MM-DD [SCOPE]\n"
     "MEASURE: amount, orders, interactions, satisfaction\n"
     "SCOPE: [--from YYYY-MM-DD --to YYYY-MM-DD] [--type potential,closed,lost] [--province X,..]\n"
     "       [--department X,..]; without --from/--to, the latest profiles\n";
@@ -278,6 +280,80 @@ int Complaints(int argc, char** argv) {
   return 0;
 }
 
+// Four boundaries joined for a table row.
+std::string Boundaries(const google::protobuf::RepeatedField<double>& values, int decimals) {
+  std::string text;
+  for (double value : values) text += absl::StrFormat("%12.*f", decimals, value);
+  return values.empty() ? "           -" : text;
+}
+
+int Rfm(int argc, char** argv) {
+  std::map<std::string, std::string> options;
+  v1::RfmRequest request;
+  if (Problem problem = ReadOptions(argc, argv, {}, true, options)) return Usage(*problem);
+  if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
+  grpc::ClientContext context;
+  SetDeadline(context, 120);
+  v1::RfmResponse response;
+  if (grpc::Status status = ReportingStub()->Rfm(&context, request, &response); !status.ok())
+    return Fail("analyze rfm", status);
+  std::printf("%llu customers with orders, %.2f yuan net\n\n",
+              static_cast<unsigned long long>(response.customers()), response.revenue());
+  std::printf("quintile boundaries   %12s%12s%12s%12s\n", "20 %", "40 %", "60 %", "80 %");
+  std::printf("recency (days)        %s\n", Boundaries(response.recency_boundaries(), 0).c_str());
+  std::printf("frequency (orders)    %s\n", Boundaries(response.frequency_boundaries(), 0).c_str());
+  std::printf("monetary (yuan)       %s\n", Boundaries(response.monetary_boundaries(), 2).c_str());
+  std::printf("\n%s %5s %5s %10s %8s %14s\n", Column("segment", 20).c_str(), "R", "F", "customers", "share",
+              "revenue");
+  for (const v1::RfmSegment& segment : response.segments()) {
+    std::printf("%s %2u-%-2u %2u-%-2u %10llu %7s%% %14.2f\n", Column(segment.name(), 20).c_str(),
+                segment.r_min(), segment.r_max(), segment.f_min(), segment.f_max(),
+                static_cast<unsigned long long>(segment.customers()),
+                Optional(segment.has_customer_percent(), segment.customer_percent(), 1).c_str(),
+                segment.revenue());
+  }
+  std::printf("\ncustomers / average monetary (yuan) by R (rows) and F (columns)\n   ");
+  for (int f = 1; f <= 5; ++f) std::printf(" %21s", ("F" + std::to_string(f)).c_str());
+  for (const v1::RfmCell& cell : response.grid()) {
+    if (cell.f_score() == 1) std::printf("\nR%u ", cell.r_score());
+    std::printf(" %8llu / %10s", static_cast<unsigned long long>(cell.customers()),
+                Optional(cell.has_average_monetary(), cell.average_monetary(), 2).c_str());
+  }
+  std::printf("\n");
+  return 0;
+}
+
+int Clusters(int argc, char** argv) {
+  std::map<std::string, std::string> options;
+  v1::ClusterRequest request;
+  double k = 0;
+  if (Problem problem = ReadOptions(argc, argv, {"--k"}, true, options)) return Usage(*problem);
+  if (Problem problem = ParseNumber(options, "--k", k)) return Usage(*problem);
+  request.set_k(static_cast<int>(k));
+  if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
+  grpc::ClientContext context;
+  SetDeadline(context, 300);
+  v1::ClusterResponse response;
+  if (grpc::Status status = ReportingStub()->Cluster(&context, request, &response); !status.ok())
+    return Fail("analyze clusters", status);
+  std::printf("%llu customers with orders%s; k = %d, %d iterations\n\n",
+              static_cast<unsigned long long>(response.customers()),
+              response.sampled() ? " (a sample: the scope holds more)" : "", response.k(),
+              response.iterations());
+  std::printf("%s %10s %7s %9s %8s %14s %12s  %s\n", Column("cluster", 7).c_str(), "customers", "share",
+              "recency d", "orders", "net spend", "satisfaction", "label");
+  auto print = [](const std::string& name, const v1::CustomerCluster& cluster) {
+    std::printf("%s %10llu %6.1f%% %9.1f %8.2f %14.2f %12s  %s\n", Column(name, 7).c_str(),
+                static_cast<unsigned long long>(cluster.customers()), cluster.share_percent(),
+                cluster.recency_days(), cluster.orders(), cluster.net_spend(),
+                Optional(cluster.has_satisfaction(), cluster.satisfaction(), 2).c_str(),
+                cluster.label().c_str());
+  };
+  for (int i = 0; i < response.clusters_size(); ++i) print(std::to_string(i + 1), response.clusters(i));
+  print("all", response.overall());
+  return 0;
+}
+
 }  // namespace
 
 int Analyze(int argc, char** argv) {
@@ -287,6 +363,8 @@ int Analyze(int argc, char** argv) {
   if (subcommand == "pareto") return Pareto(argc, argv);
   if (subcommand == "satisfaction") return Satisfaction(argc, argv);
   if (subcommand == "complaints") return Complaints(argc, argv);
+  if (subcommand == "rfm") return Rfm(argc, argv);
+  if (subcommand == "clusters") return Clusters(argc, argv);
   return Usage(subcommand.empty() ? "a subcommand is required" : "unknown subcommand " + subcommand);
 }
 

@@ -5,10 +5,12 @@
 //   custflow analyze pareto [--top PERCENT] [SCOPE]
 //   custflow analyze satisfaction [--percent PERCENT] [--limit N] [SCOPE]
 //   custflow analyze complaints --by category|product|day|agent|province --from YYYY-MM-DD --to YYYY-MM-DD
+//   custflow analyze rfm --from YYYY-MM-DD --to YYYY-MM-DD [SCOPE]
+//   custflow analyze clusters [--k N] --from YYYY-MM-DD --to YYYY-MM-DD [SCOPE]
 // MEASURE: amount, orders, interactions, satisfaction.
 // SCOPE: [--from YYYY-MM-DD --to YYYY-MM-DD] (both days included; without them the latest
-// profiles) [--type potential,closed,lost] [--province X,..] [--department X,..].
-// The service's address comes from CUSTFLOW_REPORTING_ADDRESS.
+// profiles; rfm and clusters require them) [--type potential,closed,lost] [--province X,..] [--department
+// X,..]. The service's address comes from CUSTFLOW_REPORTING_ADDRESS.
 #pragma once
 
 namespace custflow::tools {

@@ -181,6 +181,76 @@ function extremes(scope, percent, limit,    c, n, ids, averages, v, group, shown
   }
 }
 
+# The RFM segment (docs/REPORTS.md, "RFM segments") of recency score r and frequency score f.
+function segment_of(r, f) {
+  if (r >= 4 && f >= 4) return "champions"
+  if (r == 3 && f >= 3) return "loyal"
+  if (r >= 4 && f >= 2) return "potential loyalists"
+  if (r >= 4) return "new"
+  if (r <= 2 && f == 5) return "can't lose"
+  if (r <= 2 && f >= 3) return "at risk"
+  if (r >= 2) return "hibernating"
+  return "lost"
+}
+
+# quantilesExact(0.2, 0.4, 0.6, 0.8) of values[1..n] into bounds[1..4] (sorts values).
+function quintiles(values, n, bounds,    i) {
+  sort_ascending(values, n)
+  for (i = 1; i <= 4; i++) bounds[i] = values[int((i / 5) * n) + 1]
+}
+
+# RFM of the customers in scope with an order in the period: boundaries, totals, and the
+# customers and revenue (minor units) of every occupied R x F cell and every segment.
+function rfm(scope,    c, n, ids, days, money, values, rb, fb, mb, i, b, r, f, total, cell, segment) {
+  n = 0
+  for (c in profile_type) {
+    if (!in_scope(scope, c) || !(orders[c] > 0)) continue
+    ids[++n] = c
+    days[c] = int((to - last_order[c]) / 86400)
+    money[c] = placed_amount[c] - refunded_amount[c]
+  }
+  print "rfm", scope, "customers", n
+  if (n == 0) return
+  for (i = 1; i <= n; i++) values[i] = days[ids[i]]
+  quintiles(values, n, rb)
+  for (i = 1; i <= n; i++) values[i] = orders[ids[i]]
+  quintiles(values, n, fb)
+  for (i = 1; i <= n; i++) values[i] = money[ids[i]]
+  quintiles(values, n, mb)
+  for (i = 1; i <= 4; i++) {
+    print "rfm", scope, "recency." i, rb[i]
+    print "rfm", scope, "frequency." i, fb[i]
+    print "rfm", scope, "monetary_minor." i, mb[i]
+  }
+  total = 0
+  for (i = 1; i <= n; i++) {
+    c = ids[i]
+    r = f = 1
+    for (b = 1; b <= 4; b++) {
+      if (rb[b] > days[c]) r++
+      if (fb[b] < orders[c]) f++
+    }
+    total += money[c]
+    cell["R" r " F" f]++
+    cell["R" r " F" f, "revenue"] += money[c]
+    segment[segment_of(r, f)]++
+    segment[segment_of(r, f), "revenue"] += money[c]
+  }
+  print "rfm", scope, "revenue_minor", total
+  for (r = 1; r <= 5; r++) {
+    for (f = 1; f <= 5; f++) {
+      if (!(("R" r " F" f) in cell)) continue
+      print "rfm", scope, "R" r " F" f, "customers", cell["R" r " F" f]
+      print "rfm", scope, "R" r " F" f, "revenue_minor", cell["R" r " F" f, "revenue"]
+    }
+  }
+  for (c in segment) {
+    if (index(c, SUBSEP)) continue
+    print "rfm", scope, "segment " c, "customers", segment[c]
+    print "rfm", scope, "segment " c, "revenue_minor", segment[c, "revenue"]
+  }
+}
+
 NR == FNR {
   c = $1
   profile_name[c] = $2; profile_type[c] = $3; profile_owner[c] = $4; profile_department[c] = $5
@@ -208,7 +278,10 @@ NR == FNR {
   period_interactions["filtered", c] = 1
   period_count[c]++
   if (score > 0) { period_score[c] += score; period_rated[c]++ }
-  if (type == "INTERACTION_TYPE_ORDER_PLACED") { placed_amount[c] += amount; orders[c]++ }
+  if (type == "INTERACTION_TYPE_ORDER_PLACED") {
+    placed_amount[c] += amount; orders[c]++
+    if (at > last_order[c]) last_order[c] = at
+  }
   if (type == "INTERACTION_TYPE_ORDER_REFUNDED") refunded_amount[c] += amount
 }
 
@@ -223,6 +296,8 @@ END {
   extremes("period", 20, 5)
   extremes("profiles", 20, 100)
   extremes("filtered", 50, 100)
+  rfm("period")
+  rfm("filtered")
 
   split("category product day agent province", groupings, " ")
   for (i = 1; i <= complaints; i++) {

@@ -1,7 +1,8 @@
 // Customer analysis against a real clickhouse-server 18.16, cross-checked: generated
 // profiles and a year of interactions go through the sink, and the same data, written as
 // TSV, goes through tests/analysis_expected.awk, which computes every expected result
-// without any of the service's code. Each analysis RPC's query is checked at least once.
+// without any of the service's code. Each analysis RPC's query is checked at least once;
+// Cluster also on planted groups of customers.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -349,6 +350,135 @@ TEST_F(AnalysisTest, ComplaintAnalysisMatchesTheIndependentComputation) {
     EXPECT_GT(response->total().resolved(), 0u);
     EXPECT_LT(response->total().resolved(), response->total().complaints());
   }
+}
+
+TEST_F(AnalysisTest, RfmMatchesTheIndependentComputation) {
+  for (const Scope& scope : {Scopes()[1], Scopes()[2]}) {
+    v1::RfmRequest request;
+    *request.mutable_scope() = scope.scope;
+    absl::StatusOr<v1::RfmResponse> response = Rfm(client(), request);
+    ASSERT_TRUE(response.ok()) << scope.name << ": " << response.status();
+    const std::string key = "rfm\t" + std::string(scope.name) + "\t";
+    EXPECT_EQ(response->customers(), ExpectedNumber(key + "customers")) << key;
+    EXPECT_GT(response->customers(), 10u) << key;
+    EXPECT_DOUBLE_EQ(response->revenue(), ExpectedNumber(key + "revenue_minor") / 100) << key;
+    ASSERT_EQ(response->recency_boundaries_size(), 4);
+    ASSERT_EQ(response->frequency_boundaries_size(), 4);
+    ASSERT_EQ(response->monetary_boundaries_size(), 4);
+    for (int i = 0; i < 4; ++i) {
+      const std::string level = std::to_string(i + 1);
+      EXPECT_EQ(response->recency_boundaries(i), ExpectedNumber(key + "recency." + level)) << key << level;
+      EXPECT_EQ(response->frequency_boundaries(i), ExpectedNumber(key + "frequency." + level))
+          << key << level;
+      EXPECT_DOUBLE_EQ(response->monetary_boundaries(i),
+                       ExpectedNumber(key + "monetary_minor." + level) / 100)
+          << key << level;
+    }
+    ASSERT_EQ(response->grid_size(), 25);
+    uint64_t occupied = 0;
+    for (const v1::RfmCell& cell : response->grid()) {
+      const std::string cell_key =
+          key + "R" + std::to_string(cell.r_score()) + " F" + std::to_string(cell.f_score()) + "\t";
+      std::optional<std::string> customers = Expected(cell_key + "customers");
+      EXPECT_EQ(cell.customers(), customers ? std::stoull(*customers) : 0) << cell_key;
+      if (!customers) continue;
+      ++occupied;
+      EXPECT_DOUBLE_EQ(cell.revenue(), ExpectedNumber(cell_key + "revenue_minor") / 100) << cell_key;
+      EXPECT_DOUBLE_EQ(cell.average_monetary(), cell.revenue() / static_cast<double>(cell.customers()));
+    }
+    EXPECT_GT(occupied, 8u) << key;
+    ASSERT_EQ(static_cast<size_t>(response->segments_size()), RfmSegments().size());
+    uint64_t segmented = 0;
+    for (const v1::RfmSegment& segment : response->segments()) {
+      const std::string segment_key = key + "segment " + segment.name() + "\t";
+      std::optional<std::string> customers = Expected(segment_key + "customers");
+      EXPECT_EQ(segment.customers(), customers ? std::stoull(*customers) : 0) << segment_key;
+      if (customers) {
+        EXPECT_NEAR(segment.revenue(), ExpectedNumber(segment_key + "revenue_minor") / 100, 1e-6)
+            << segment_key;
+      }
+      segmented += segment.customers();
+    }
+    EXPECT_EQ(segmented, response->customers());
+
+    // Cluster reads the same customers.
+    v1::ClusterRequest cluster;
+    *cluster.mutable_scope() = scope.scope;
+    absl::StatusOr<v1::ClusterResponse> clusters = Cluster(client(), cluster);
+    ASSERT_TRUE(clusters.ok()) << clusters.status();
+    EXPECT_EQ(clusters->customers(), response->customers());
+    EXPECT_EQ(clusters->k(), kDefaultClusters);
+    EXPECT_FALSE(clusters->sampled());
+    uint64_t clustered = 0;
+    for (const v1::CustomerCluster& group : clusters->clusters()) clustered += group.customers();
+    EXPECT_EQ(clustered, clusters->customers());
+  }
+}
+
+// Customers in three planted groups, stored through the sink: Cluster with k = 3 must
+// return exactly those groups.
+class ClusterTest : public MigratedDatabaseTest {};
+
+TEST_F(ClusterTest, FindsPlantedGroups) {
+  struct Group {
+    int customers;
+    int orders;
+    int64_t days_before_end;  // of the last order
+    int64_t order_minor;
+    uint32_t satisfaction;  // 0: none
+  };
+  const Group groups[] = {
+      {.customers = 40, .orders = 12, .days_before_end = 3, .order_minor = 500000, .satisfaction = 5},
+      {.customers = 25, .orders = 1, .days_before_end = 150, .order_minor = 2000, .satisfaction = 1},
+      {.customers = 15, .orders = 3, .days_before_end = 40, .order_minor = 40000, .satisfaction = 0}};
+  MessageBatch batch;
+  int64_t offset = 0;
+  int next_event = 0;
+  int next_customer = 0;
+  for (const Group& group : groups) {
+    for (int i = 0; i < group.customers; ++i) {
+      const std::string id = "k-" + std::to_string(next_customer++);
+      batch.AddProfile(0, offset++, MakeProfile(id, 1, "广东省", 0));
+      for (int order = 0; order < group.orders; ++order) {
+        v1::Interaction event = MakeInteraction("o-" + std::to_string(next_event), id);
+        event.set_type(v1::INTERACTION_TYPE_ORDER_PLACED);
+        event.mutable_amount()->set_amount_minor(group.order_minor);
+        event.clear_satisfaction();
+        if (group.satisfaction > 0) event.set_satisfaction(group.satisfaction);
+        // The last order `days_before_end` days (and an hour) before the end, earlier ones a day apart.
+        event.mutable_occurred_at()->set_seconds(kOct2026 - 3600 - (group.days_before_end + order) * 86400);
+        batch.AddInteraction(0, next_event++, event);
+      }
+    }
+  }
+  core::MetricsRegistry metrics;
+  ClickHouseSink sink(client(), metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
+  absl::Status written = sink.Write(batch.all());
+  ASSERT_TRUE(written.ok()) << written;
+
+  v1::ClusterRequest request;
+  request.mutable_scope()->mutable_from()->set_seconds(kJan2026);
+  request.mutable_scope()->mutable_to()->set_seconds(kOct2026);
+  request.set_k(3);
+  absl::StatusOr<v1::ClusterResponse> response = Cluster(client(), request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->customers(), 80u);
+  ASSERT_EQ(response->clusters_size(), 3);
+  for (int g = 0; g < 3; ++g) {
+    const v1::CustomerCluster& cluster = response->clusters(g);
+    EXPECT_EQ(cluster.customers(), static_cast<uint64_t>(groups[g].customers)) << g;
+    EXPECT_DOUBLE_EQ(cluster.recency_days(), static_cast<double>(groups[g].days_before_end)) << g;
+    EXPECT_DOUBLE_EQ(cluster.orders(), groups[g].orders) << g;
+    EXPECT_DOUBLE_EQ(cluster.net_spend(), static_cast<double>(groups[g].orders * groups[g].order_minor) / 100)
+        << g;
+    EXPECT_EQ(cluster.has_satisfaction(), groups[g].satisfaction > 0) << g;
+  }
+  EXPECT_EQ(response->clusters(0).label(), "recent, frequent, high spend, satisfied");
+  EXPECT_EQ(response->clusters(1).label(), "lapsed, infrequent, low spend, dissatisfied");
+
+  // No customer in 浙江省: fewer than k.
+  request.mutable_scope()->add_provinces("浙江省");
+  EXPECT_EQ(Cluster(client(), request).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace
