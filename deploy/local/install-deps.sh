@@ -10,7 +10,7 @@ packages=(
   libhiredis-dev redis-server redis-tools
   libcurl4-openssl-dev clickhouse-server clickhouse-client
   libgtest-dev libgmock-dev nlohmann-json3-dev libboost-dev libjemalloc-dev libphonenumber-dev
-  libyaml-cpp-dev curl procps time clang-format
+  libyaml-cpp-dev libssl-dev curl procps time clang-format
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-noto-cjk
   libreoffice-calc-nogui poppler-utils librsvg2-bin pngcheck
 )
