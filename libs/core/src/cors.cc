@@ -34,7 +34,8 @@ std::optional<HttpResponse> CorsPolicy::Preflight(const HttpRequest& request, Ht
   response.headers.emplace_back("Allow", methods_);
   if (!origin.empty()) {
     response.headers.emplace_back("Access-Control-Allow-Methods", methods_);
-    response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    // Authorization carries the bearer token (docs/SECURITY.md).
+    response.headers.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type");
     response.headers.emplace_back("Access-Control-Max-Age", "600");
   }
   return response;

@@ -1,0 +1,35 @@
+// Authentication as every service's main sets it up: the AUTH_TOKENS_FILE setting, the
+// request authenticator it yields, and the HTTP routes behind it (docs/SECURITY.md).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "custflow/auth/request_authenticator.h"
+#include "custflow/core/config.h"
+#include "custflow/core/http_server.h"
+
+namespace custflow::runtime {
+
+class AuthSetup {
+ public:
+  // Declares AUTH_TOKENS_FILE on `config`.
+  explicit AuthSetup(core::Config& config);
+
+  // The token file's principals; without AUTH_TOKENS_FILE authentication is off (every
+  // caller an administrator), which is logged as a warning. A bad file is an error
+  // naming every problem.
+  absl::StatusOr<auth::RequestAuthenticator> Load() const;
+
+ private:
+  std::string tokens_file_;
+};
+
+// Serves `next` only to callers `authenticator` lets call the route: 401 with
+// WWW-Authenticate: Bearer without a valid token, 403 when the role may not; both with a
+// JSON error body like the other routes'. CORS preflights (OPTIONS) pass, as they carry no
+// credentials. `authenticator` must outlive the handler.
+core::AsyncHttpHandler RequireAuthentication(const auth::RequestAuthenticator& authenticator,
+                                             core::AsyncHttpHandler next);
+
+}  // namespace custflow::runtime
