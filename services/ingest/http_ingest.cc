@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "custflow/runtime/auth_setup.h"
 #include "nlohmann/json.hpp"
 
 namespace custflow::ingest {
@@ -305,10 +306,16 @@ HttpResponse EventsResponse(const std::vector<v1::EventResult>& results, HttpRes
 
 }  // namespace
 
-HttpIngest::HttpIngest(EventSubmitter& submitter, HttpIngestOptions options)
+HttpIngest::HttpIngest(EventSubmitter& submitter, const auth::RequestAuthenticator& auth,
+                       HttpIngestOptions options)
     : submitter_(submitter),
       options_(std::move(options)),
-      cors_(options_.allowed_origins, kAllowedMethods, "Retry-After") {}
+      cors_(options_.allowed_origins, kAllowedMethods, "Retry-After"),
+      authenticated_post_(
+          runtime::RequireAuthentication(auth, [this](HttpRequest request, core::HttpResponder responder) {
+            HttpResponse cors = cors_.Base(request);
+            Post(request, std::move(cors), std::move(responder));
+          })) {}
 
 core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
   return [this, next = std::move(next)](HttpRequest request, core::HttpResponder responder) {
@@ -320,8 +327,10 @@ core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
 }
 
 void HttpIngest::Handle(HttpRequest request, core::HttpResponder responder) const {
+  // Only POST is authenticated: preflights carry no credentials, and a wrong method is
+  // answered 405 whoever asks.
+  if (request.method == "POST") return authenticated_post_(std::move(request), std::move(responder));
   HttpResponse cors = cors_.Base(request);
-  if (request.method == "POST") return Post(request, std::move(cors), std::move(responder));
   if (request.method == "OPTIONS") {
     std::optional<HttpResponse> preflight = cors_.Preflight(request, cors);
     if (preflight) return std::move(responder).Respond(*std::move(preflight));

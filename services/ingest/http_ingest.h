@@ -27,6 +27,11 @@
 // "method": 400 (not JSON, no events), 413 (body over max_request_bytes or more than
 // max_events events), 415 (content type), 405 (method).
 //
+// Authentication: a POST needs "Authorization: Bearer <token>" of a principal allowed to
+// publish (IngestService/Publish); without a valid token it answers 401, for a role that may
+// not publish 403, both before the body is read. Preflights and the admin routes behind
+// this handler need none.
+//
 // CORS: a request whose Origin is allowed gets Access-Control-Allow-Origin (the origin
 // itself) and may read the answer, Retry-After included; a preflight OPTIONS answers
 // 204, or 403 for an origin not allowed. A POST from an origin not allowed is still
@@ -39,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
 #include "services/ingest/event_submitter.h"
@@ -57,9 +63,9 @@ struct HttpIngestOptions {
 
 class HttpIngest {
  public:
-  // `submitter` must outlive the handlers made by this object, and this object the
-  // server serving them.
-  HttpIngest(EventSubmitter& submitter, HttpIngestOptions options);
+  // `submitter` and `auth` must outlive the handlers made by this object, and this object
+  // the server serving them.
+  HttpIngest(EventSubmitter& submitter, const auth::RequestAuthenticator& auth, HttpIngestOptions options);
 
   // Serves POST and OPTIONS /v1/events and hands every other request to `next` (404 when
   // there is none). To share the admin port, either pass
@@ -74,6 +80,8 @@ class HttpIngest {
   EventSubmitter& submitter_;
   HttpIngestOptions options_;
   core::CorsPolicy cors_;
+  // Post behind runtime::RequireAuthentication.
+  core::AsyncHttpHandler authenticated_post_;
 };
 
 }  // namespace custflow::ingest

@@ -1,3 +1,4 @@
+// The IngestService handlers: authorization, then events to the submitter and results back.
 #include "services/ingest/ingest_service.h"
 
 #include <condition_variable>
@@ -6,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "custflow/core/grpc_status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -49,8 +51,9 @@ grpc::Status StatusForResult(const v1::EventResult& result) {
   return grpc::Status(static_cast<grpc::StatusCode>(result.code()), message, details.SerializeAsString());
 }
 
-IngestService::IngestService(EventSubmitter& submitter, IngestServiceOptions options)
-    : submitter_(submitter), options_(options) {}
+IngestService::IngestService(EventSubmitter& submitter, const auth::RequestAuthenticator& auth,
+                             IngestServiceOptions options)
+    : submitter_(submitter), auth_(auth), options_(options) {}
 
 std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Interaction> events,
                                                           bool indexed_paths) {
@@ -61,8 +64,10 @@ std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Intera
   return results.get();
 }
 
-grpc::Status IngestService::Publish(grpc::ServerContext*, const v1::PublishRequest* request,
+grpc::Status IngestService::Publish(grpc::ServerContext* context, const v1::PublishRequest* request,
                                     v1::PublishResponse* response) {
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.IngestService/Publish");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   std::vector<v1::Interaction> events = {request->event()};
   v1::EventResult result = std::move(SubmitAndWait(std::move(events), false)[0]);
   if (result.code() != grpc::StatusCode::OK) {
@@ -72,8 +77,11 @@ grpc::Status IngestService::Publish(grpc::ServerContext*, const v1::PublishReque
   return grpc::Status::OK;
 }
 
-grpc::Status IngestService::PublishBatch(grpc::ServerContext*, const v1::PublishBatchRequest* request,
+grpc::Status IngestService::PublishBatch(grpc::ServerContext* context, const v1::PublishBatchRequest* request,
                                          v1::PublishBatchResponse* response) {
+  absl::StatusOr<auth::Principal> caller =
+      auth_.Authorize(context, "/custflow.v1.IngestService/PublishBatch");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   if (static_cast<size_t>(request->events_size()) > options_.max_batch) {
     return TooManyEvents(request->events_size(), options_.max_batch);
   }
@@ -87,6 +95,9 @@ grpc::Status IngestService::PublishBatch(grpc::ServerContext*, const v1::Publish
 grpc::Status IngestService::StreamEvents(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) {
+  absl::StatusOr<auth::Principal> caller =
+      auth_.Authorize(context, "/custflow.v1.IngestService/StreamEvents");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   StreamState state;
   std::thread writer([&] {
     std::unique_lock lock(state.mutex);

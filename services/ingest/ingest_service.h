@@ -1,9 +1,11 @@
 // The IngestService gRPC handlers over the ingest pipeline: one event, a batch, or a
-// long-lived bidirectional stream that answers each event as soon as it is durable.
+// long-lived bidirectional stream that answers each event as soon as it is durable. Every
+// rpc authorizes its caller before it reads a single event.
 #pragma once
 
 #include <cstddef>
 
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "services/ingest/event_submitter.h"
 
@@ -23,7 +25,9 @@ grpc::Status StatusForResult(const v1::EventResult& result);
 
 class IngestService final : public v1::IngestService::Service {
  public:
-  IngestService(EventSubmitter& submitter, IngestServiceOptions options);
+  // `auth` must outlive the service.
+  IngestService(EventSubmitter& submitter, const auth::RequestAuthenticator& auth,
+                IngestServiceOptions options);
 
   grpc::Status Publish(grpc::ServerContext* context, const v1::PublishRequest* request,
                        v1::PublishResponse* response) override;
@@ -38,6 +42,7 @@ class IngestService final : public v1::IngestService::Service {
   std::vector<v1::EventResult> SubmitAndWait(std::vector<v1::Interaction> events, bool indexed_paths);
 
   EventSubmitter& submitter_;
+  const auth::RequestAuthenticator& auth_;
   IngestServiceOptions options_;
 };
 

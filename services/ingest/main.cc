@@ -6,6 +6,7 @@
 #include "custflow/dedupe/dedupe_store.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_producer.h"
+#include "custflow/runtime/auth_setup.h"
 #include "custflow/runtime/runtime.h"
 #include "services/ingest/http_ingest.h"
 #include "services/ingest/identity_resolver.h"
@@ -48,7 +49,13 @@ int main(int argc, char** argv) {
       ',', absl::SkipEmpty());
   http_options.max_request_bytes = static_cast<size_t>(
       config.Int("MAX_REQUEST_BYTES", 1 << 20, "Largest HTTP request body accepted by POST /v1/events."));
+  runtime::AuthSetup auth_setup(config);
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+  absl::StatusOr<auth::RequestAuthenticator> authenticator = auth_setup.Load();
+  if (!authenticator.ok()) {
+    core::LogError("cannot start with this token file", {{"error", authenticator.status().ToString()}});
+    return 1;
+  }
 
   auto redis = runtime::ConnectRedis(redis_address, 4);
   if (!redis.ok()) {
@@ -63,9 +70,11 @@ int main(int argc, char** argv) {
   dedupe::RedisDedupeStore dedupe(**redis);
   ingest::RedisIdentityResolver identities(**redis);
   ingest::IngestPipeline pipeline(**producer, dedupe, identities, host.metrics(), options);
-  ingest::IngestService service(pipeline, service_options);
+  ingest::IngestService service(pipeline, *authenticator, service_options);
   host.AddGrpcService(&service);
-  ingest::HttpIngest http(pipeline, http_options);
+  // POST /v1/events authenticates itself; the admin routes behind it (health, metrics)
+  // need no token, so the handler as a whole is not wrapped.
+  ingest::HttpIngest http(pipeline, *authenticator, http_options);
   host.SetHttpHandler(http.Handler());
   host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
   if (absl::Status started = host.Start(); !started.ok()) {

@@ -12,6 +12,7 @@
 #include "custflow/kafka/consume_loop.h"
 #include "custflow/kafka/kafka_consumer.h"
 #include "custflow/kafka/kafka_producer.h"
+#include "custflow/runtime/auth_setup.h"
 #include "custflow/runtime/runtime.h"
 #include "services/profile/profile_applier.h"
 #include "services/profile/profile_rebuild.h"
@@ -35,7 +36,13 @@ int main(int argc, char** argv) {
       config.String("CLICKHOUSE_URL", "http://127.0.0.1:8123",
                     "ClickHouse HTTP interface: profiles missing from Redis come back from there.");
   clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
+  runtime::AuthSetup auth_setup(config);
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+  absl::StatusOr<auth::RequestAuthenticator> authenticator = auth_setup.Load();
+  if (!authenticator.ok()) {
+    core::LogError("cannot start with this token file", {{"error", authenticator.status().ToString()}});
+    return 1;
+  }
 
   auto redis = runtime::ConnectRedis(redis_address, redis_pool);
   if (!redis.ok()) {
@@ -83,7 +90,7 @@ int main(int argc, char** argv) {
   profile::ProfileApplier applier(
       store, **producer, host.metrics(),
       {domain::kInteractionsTopic, domain::kCommandsTopic, domain::kProfilesTopic, domain::kDeadLetterTopic});
-  profile::ProfileService service(store, **producer,
+  profile::ProfileService service(store, **producer, *authenticator,
                                   {.commands_topic = domain::kCommandsTopic,
                                    .interactions_topic = domain::kInteractionsTopic,
                                    .default_region = phone_region,

@@ -42,8 +42,18 @@ std::string FollowUpEventId(const v1::AddFollowUpRequest& request) {
 
 }  // namespace
 
-ProfileService::ProfileService(ProfileStore& store, kafka::Producer& producer, ProfileServiceOptions options)
-    : store_(store), producer_(producer), options_(std::move(options)) {}
+ProfileService::ProfileService(ProfileStore& store, kafka::Producer& producer,
+                               const auth::RequestAuthenticator& auth, ProfileServiceOptions options)
+    : store_(store), producer_(producer), auth_(auth), options_(std::move(options)) {}
+
+grpc::Status ProfileService::Authorize(const grpc::ServerContextBase* context,
+                                       std::string_view method) const {
+  std::string full_method =
+      "/" + std::string(v1::ProfileService::service_full_name()) + "/" + std::string(method);
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, full_method);
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
+  return grpc::Status::OK;
+}
 
 grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext* context,
                                                      const v1::GetProfileRequest* request,
@@ -51,6 +61,10 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
   // Redis answers within its command timeout, so reading inline does not hold the
   // thread for long.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status allowed = Authorize(context, "GetProfile"); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
   reactor->Finish(ReadProfile(*request, *response));
   return reactor;
 }
@@ -71,6 +85,10 @@ grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(grpc::CallbackServerC
                                                            const v1::BatchGetProfilesRequest* request,
                                                            v1::BatchGetProfilesResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status allowed = Authorize(context, "BatchGetProfiles"); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
   reactor->Finish(ReadProfiles(*request, *response));
   return reactor;
 }
@@ -97,8 +115,10 @@ grpc::Status ProfileService::ReadProfiles(const v1::BatchGetProfilesRequest& req
   return grpc::Status::OK;
 }
 
-grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::SearchCustomersRequest* request,
+grpc::Status ProfileService::SearchCustomers(grpc::ServerContext* context,
+                                             const v1::SearchCustomersRequest* request,
                                              v1::SearchCustomersResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "SearchCustomers"); !allowed.ok()) return allowed;
   int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   if (page_size < 1 || page_size > kMaxPageSize) {
     return Invalid("page_size: must be 1-" + std::to_string(kMaxPageSize) + ", got " +
@@ -138,6 +158,7 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext*, const v1::Sea
 grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
                                             const v1::UpsertCustomerRequest* request,
                                             v1::UpsertCustomerResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "UpsertCustomer"); !allowed.ok()) return allowed;
   const std::string& customer_id = request->customer().customer_id();
   if (customer_id.empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer.customer_id: is required");
@@ -170,6 +191,7 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
 
 grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
                                          v1::AddFollowUpResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "AddFollowUp"); !allowed.ok()) return allowed;
   const std::string& customer_id = request->customer_id();
   if (customer_id.empty()) return Invalid("customer_id: is required");
   if (request->follow_up().content().empty()) return Invalid("follow_up.content: is required");
@@ -221,6 +243,7 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
 grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
                                             const v1::MergeCustomersRequest* request,
                                             v1::MergeCustomersResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "MergeCustomers"); !allowed.ok()) return allowed;
   const std::string& survivor_id = request->survivor_id();
   const std::string& merged_id = request->merged_id();
   if (survivor_id.empty()) return Invalid("survivor_id: is required");

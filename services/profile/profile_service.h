@@ -1,14 +1,17 @@
 // The ProfileService gRPC handlers. Reads come from Redis; writes become commands on the
 // command topic (the profile applier is the only writer of profile state). The handlers
 // live in profile_service.cc, except ImportCustomers (profile_service_import.cc) and
-// FindDuplicates / QualityReport (profile_service_quality.cc).
+// FindDuplicates / QualityReport (profile_service_quality.cc). Every handler first asks
+// the request authenticator whether its caller may call it.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/kafka/producer.h"
 #include "custflow/v1/command.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
@@ -39,7 +42,9 @@ using ProfileServiceBase = v1::ProfileService::WithCallbackMethod_GetProfile<
 
 class ProfileService final : public ProfileServiceBase {
  public:
-  ProfileService(ProfileStore& store, kafka::Producer& producer, ProfileServiceOptions options);
+  // `auth` must outlive this object.
+  ProfileService(ProfileStore& store, kafka::Producer& producer, const auth::RequestAuthenticator& auth,
+                 ProfileServiceOptions options);
 
   grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* context,
                                        const v1::GetProfileRequest* request,
@@ -64,6 +69,10 @@ class ProfileService final : public ProfileServiceBase {
                              v1::QualityReportResponse* response) override;
 
  private:
+  // OK when the caller of `context` may call the rpc `method` ("GetProfile"), else
+  // UNAUTHENTICATED or PERMISSION_DENIED.
+  grpc::Status Authorize(const grpc::ServerContextBase* context, std::string_view method) const;
+
   grpc::Status ReadProfile(const v1::GetProfileRequest& request, v1::GetProfileResponse& response);
   grpc::Status ReadProfiles(const v1::BatchGetProfilesRequest& request,
                             v1::BatchGetProfilesResponse& response);
@@ -80,6 +89,7 @@ class ProfileService final : public ProfileServiceBase {
 
   ProfileStore& store_;
   kafka::Producer& producer_;
+  const auth::RequestAuthenticator& auth_;
   ProfileServiceOptions options_;
 };
 

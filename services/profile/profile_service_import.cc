@@ -242,9 +242,11 @@ class Importer {
 
 }  // namespace
 
-grpc::Status ProfileService::ImportCustomers(grpc::ServerContext*,
+grpc::Status ProfileService::ImportCustomers(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportCustomersRequest>* reader,
                                              v1::ImportReport* response) {
+  // Before the first message is read: a caller who may not import learns it at once.
+  if (grpc::Status allowed = Authorize(context, "ImportCustomers"); !allowed.ok()) return allowed;
   v1::ImportCustomersRequest request;
   if (!reader->Read(&request) || !request.has_header()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

@@ -16,8 +16,10 @@ bool Matches(const v1::Customer& customer, const std::string& owner, const std::
 
 }  // namespace
 
-grpc::Status ProfileService::FindDuplicates(grpc::ServerContext*, const v1::FindDuplicatesRequest* request,
+grpc::Status ProfileService::FindDuplicates(grpc::ServerContext* context,
+                                            const v1::FindDuplicatesRequest* request,
                                             v1::FindDuplicatesResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "FindDuplicates"); !allowed.ok()) return allowed;
   if (!v1::DuplicateRule_IsValid(request->rule())) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "rule: is not a known duplicate rule: " + std::to_string(request->rule()));
@@ -41,8 +43,10 @@ grpc::Status ProfileService::FindDuplicates(grpc::ServerContext*, const v1::Find
   return grpc::Status::OK;
 }
 
-grpc::Status ProfileService::QualityReport(grpc::ServerContext*, const v1::QualityReportRequest* request,
+grpc::Status ProfileService::QualityReport(grpc::ServerContext* context,
+                                           const v1::QualityReportRequest* request,
                                            v1::QualityReportResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "QualityReport"); !allowed.ok()) return allowed;
   domain::QualityReportBuilder builder(options_.default_region);
   absl::Status visited = store_.ForEachProfile([&](const v1::Profile& profile) {
     if (Matches(profile.customer(), request->owner(), request->department())) builder.Add(profile);

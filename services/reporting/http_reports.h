@@ -22,6 +22,10 @@
 //   OPTIONS on those paths         the CORS preflight: 204, or 403 for an origin not
 //                                  allowed.
 //
+// The routes call the service in-process (a null gRPC context, so as the administrator):
+// who may call them is checked in front of Handler(), by runtime::RequireAuthentication in
+// the service's main (401 without a valid token, 403 for a role without the rpc).
+//
 // <Method> is an rpc name of custflow.v1.ReportingService, e.g. Distribution. Errors are
 // JSON, {"error": {"code": "INVALID_ARGUMENT", "message": "..."}}, with the gRPC code's
 // name and the HTTP status of HttpStatusOf: 400 for a body that is not the request message

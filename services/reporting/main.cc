@@ -10,6 +10,7 @@
 #include "custflow/core/service_host.h"
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_consumer.h"
+#include "custflow/runtime/auth_setup.h"
 #include "custflow/runtime/batching_consumer.h"
 #include "custflow/runtime/runtime.h"
 #include "services/reporting/clickhouse_sink.h"
@@ -54,7 +55,13 @@ int main(int argc, char** argv) {
   const std::chrono::milliseconds schedule_interval =
       config.Duration("REPORT_CHECK_INTERVAL", std::chrono::minutes(1),
                       "How often the schedule is checked for reports to write.");
+  runtime::AuthSetup auth_setup(config);
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+  absl::StatusOr<auth::RequestAuthenticator> authenticator = auth_setup.Load();
+  if (!authenticator.ok()) {
+    core::LogError("cannot start with this token file", {{"error", authenticator.status().ToString()}});
+    return 1;
+  }
   absl::StatusOr<std::vector<reporting::ScheduledReport>> schedule = reporting::ParseSchedule(schedule_text);
   if (!schedule.ok()) {
     core::LogError("cannot start with this schedule", {{"error", schedule.status().ToString()}});
@@ -67,11 +74,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
-  reporting::ReportingService service(client);
+  reporting::ReportingService service(client, *authenticator);
   host.AddGrpcService(&service);
   reporting::HttpReports http_reports(service, http_options);
-  host.SetHttpHandler(http_reports.Handler());
+  host.SetHttpHandler(runtime::RequireAuthentication(*authenticator, http_reports.Handler()));
   const bool scheduled = !schedule->empty();
+  // The schedule is the operator's own configuration: its reports render in-process.
   reporting::ReportScheduler scheduler(
       *std::move(schedule),
       [&service](const v1::RenderReportRequest& request) -> absl::StatusOr<v1::Report> {

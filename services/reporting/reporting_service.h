@@ -1,6 +1,11 @@
-// The ReportingService gRPC handlers over ClickHouse.
+// The ReportingService gRPC handlers over ClickHouse. Every handler first asks the request
+// authenticator whether its caller may call it; a null context is an in-process call (the
+// HTTP routes and the report scheduler), whose caller was checked before.
 #pragma once
 
+#include <string_view>
+
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/v1/reporting.grpc.pb.h"
 
@@ -8,7 +13,11 @@ namespace custflow::reporting {
 
 class ReportingService final : public v1::ReportingService::Service {
  public:
-  explicit ReportingService(clickhouse::ClickHouseClient& client) : client_(client) {}
+  // `auth` must outlive this object.
+  ReportingService(clickhouse::ClickHouseClient& client, const auth::RequestAuthenticator& auth)
+      : client_(client), auth_(auth) {}
+  // A temporary authenticator would be gone before the first call.
+  ReportingService(clickhouse::ClickHouseClient& client, auth::RequestAuthenticator&& auth) = delete;
 
   grpc::Status Distribution(grpc::ServerContext* context, const v1::DistributionRequest* request,
                             v1::DistributionResponse* response) override;
@@ -39,7 +48,12 @@ class ReportingService final : public v1::ReportingService::Service {
                             v1::Report* response) override;
 
  private:
+  // OK when the caller of `context` may call the rpc `method` ("Distribution"), else
+  // UNAUTHENTICATED or PERMISSION_DENIED.
+  grpc::Status Authorize(const grpc::ServerContext* context, std::string_view method) const;
+
   clickhouse::ClickHouseClient& client_;
+  const auth::RequestAuthenticator& auth_;
 };
 
 }  // namespace custflow::reporting

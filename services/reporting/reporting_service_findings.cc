@@ -9,8 +9,9 @@
 
 namespace custflow::reporting {
 
-grpc::Status ReportingService::Findings(grpc::ServerContext*, const v1::FindingsRequest* request,
+grpc::Status ReportingService::Findings(grpc::ServerContext* context, const v1::FindingsRequest* request,
                                         v1::FindingsResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "Findings"); !allowed.ok()) return allowed;
   absl::StatusOr<FindingsPlan> plan = PlanFindings(*request, std::chrono::system_clock::now());
   if (!plan.ok()) return core::ToGrpcStatus(plan.status());
   FindingsInput input;

@@ -5,14 +5,17 @@
 
 namespace custflow::reporting {
 
-grpc::Status ReportingService::ListMetrics(grpc::ServerContext*, const v1::ListMetricsRequest*,
+grpc::Status ReportingService::ListMetrics(grpc::ServerContext* context, const v1::ListMetricsRequest*,
                                            v1::ListMetricsResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "ListMetrics"); !allowed.ok()) return allowed;
   *response = reporting::ListMetrics();
   return grpc::Status::OK;
 }
 
-grpc::Status ReportingService::QueryMetric(grpc::ServerContext*, const v1::MetricQueryRequest* request,
+grpc::Status ReportingService::QueryMetric(grpc::ServerContext* context,
+                                           const v1::MetricQueryRequest* request,
                                            v1::MetricQueryResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "QueryMetric"); !allowed.ok()) return allowed;
   absl::StatusOr<v1::MetricQueryResponse> result = reporting::QueryMetric(client_, *request);
   if (!result.ok()) return core::ToGrpcStatus(result.status());
   *response = std::move(*result);

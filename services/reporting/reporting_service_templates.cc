@@ -36,14 +36,16 @@ class ClickHouseReportQueries final : public ReportQueries {
 
 }  // namespace
 
-grpc::Status ReportingService::ListTemplates(grpc::ServerContext*, const v1::ListTemplatesRequest*,
+grpc::Status ReportingService::ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest*,
                                              v1::ListTemplatesResponse* response) {
+  if (grpc::Status allowed = Authorize(context, "ListTemplates"); !allowed.ok()) return allowed;
   *response = reporting::ListTemplates();
   return grpc::Status::OK;
 }
 
-grpc::Status ReportingService::RenderReport(grpc::ServerContext*, const v1::RenderReportRequest* request,
-                                            v1::Report* response) {
+grpc::Status ReportingService::RenderReport(grpc::ServerContext* context,
+                                            const v1::RenderReportRequest* request, v1::Report* response) {
+  if (grpc::Status allowed = Authorize(context, "RenderReport"); !allowed.ok()) return allowed;
   ClickHouseReportQueries queries(client_);
   absl::StatusOr<v1::Report> report =
       reporting::RenderReport(queries, *request, std::chrono::system_clock::now());

@@ -14,6 +14,7 @@
 #include "custflow/domain/topics.h"
 #include "custflow/kafka/kafka_consumer.h"
 #include "custflow/kafka/kafka_producer.h"
+#include "custflow/runtime/auth_setup.h"
 #include "custflow/runtime/runtime.h"
 #include "services/profile/profile_archive.h"
 #include "services/tagging/tagger.h"
@@ -46,7 +47,13 @@ int main(int argc, char** argv) {
                     "ClickHouse HTTP interface: tag history, and profiles missing from Redis; "
                     "empty to run without.");
   clickhouse_options.database = config.String("CLICKHOUSE_DATABASE", "default", "ClickHouse database.");
+  runtime::AuthSetup auth_setup(config);
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
+  absl::StatusOr<auth::RequestAuthenticator> authenticator = auth_setup.Load();
+  if (!authenticator.ok()) {
+    core::LogError("cannot start with this token file", {{"error", authenticator.status().ToString()}});
+    return 1;
+  }
 
   tagging::RuleBook rules(rules_file);
   if (absl::StatusOr<bool> loaded = rules.Reload(); !loaded.ok()) {
@@ -74,7 +81,7 @@ int main(int argc, char** argv) {
   tagging::Tagger tagger(rules, **producer, host.metrics(), domain::kCommandsTopic);
   std::atomic<bool> sweep_requested{false};
   tagging::TaggingService service(rules, tagger, store, with_clickhouse ? &clickhouse_client : nullptr,
-                                  [&] { sweep_requested = true; });
+                                  *authenticator, [&] { sweep_requested = true; });
   host.AddGrpcService(&service);
   host.health().AddReadinessCheck("redis", runtime::RedisReadiness(**redis));
 

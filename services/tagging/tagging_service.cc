@@ -1,3 +1,4 @@
+// TaggingService handlers: each authorizes its caller, then reads or changes the rules and profiles.
 #include "services/tagging/tagging_service.h"
 
 #include <algorithm>
@@ -12,23 +13,30 @@
 namespace custflow::tagging {
 
 TaggingService::TaggingService(RuleBook& rules, Tagger& tagger, profile::ProfileStore& store,
-                               clickhouse::ClickHouseClient* history, std::function<void()> on_rules_changed)
+                               clickhouse::ClickHouseClient* history, const auth::RequestAuthenticator& auth,
+                               std::function<void()> on_rules_changed)
     : rules_(rules),
       tagger_(tagger),
       store_(store),
       history_(history),
+      auth_(auth),
       on_rules_changed_(std::move(on_rules_changed)) {}
 
-grpc::Status TaggingService::ListRules(grpc::ServerContext*, const v1::ListRulesRequest*,
+grpc::Status TaggingService::ListRules(grpc::ServerContext* context, const v1::ListRulesRequest*,
                                        v1::ListRulesResponse* response) {
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.TaggingService/ListRules");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   rules_.Current()->Describe(*response);
   response->set_source(rules_.source().empty() ? "built-in" : rules_.source());
   *response->mutable_loaded_at() = rules_.loaded_at();
   return grpc::Status::OK;
 }
 
-grpc::Status TaggingService::ReloadRules(grpc::ServerContext*, const v1::ReloadRulesRequest*,
+grpc::Status TaggingService::ReloadRules(grpc::ServerContext* context, const v1::ReloadRulesRequest*,
                                          v1::ReloadRulesResponse* response) {
+  absl::StatusOr<auth::Principal> caller =
+      auth_.Authorize(context, "/custflow.v1.TaggingService/ReloadRules");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   absl::StatusOr<bool> changed = rules_.Reload();
   if (!changed.ok()) return core::ToGrpcStatus(changed.status());
   std::shared_ptr<const RuleSet> rules = rules_.Current();
@@ -43,6 +51,9 @@ grpc::Status TaggingService::ReloadRules(grpc::ServerContext*, const v1::ReloadR
 grpc::Status TaggingService::ValidateRules(grpc::ServerContext* context,
                                            const v1::ValidateRulesRequest* request,
                                            v1::ValidateRulesResponse* response) {
+  absl::StatusOr<auth::Principal> caller =
+      auth_.Authorize(context, "/custflow.v1.TaggingService/ValidateRules");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   RuleFileResult parsed =
       ParseRuleFile(request->content(), request->file_name().empty() ? "rules.yaml" : request->file_name());
   for (v1::RuleFileError& error : parsed.errors) *response->add_errors() = std::move(error);
@@ -95,8 +106,10 @@ grpc::Status TaggingService::ValidateRules(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status TaggingService::Explain(grpc::ServerContext*, const v1::ExplainRequest* request,
+grpc::Status TaggingService::Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
                                      v1::ExplainResponse* response) {
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.TaggingService/Explain");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   if (request->customer_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer_id is required");
   }
@@ -107,16 +120,22 @@ grpc::Status TaggingService::Explain(grpc::ServerContext*, const v1::ExplainRequ
   return grpc::Status::OK;
 }
 
-grpc::Status TaggingService::SegmentMembers(grpc::ServerContext*, const v1::SegmentMembersRequest* request,
+grpc::Status TaggingService::SegmentMembers(grpc::ServerContext* context,
+                                            const v1::SegmentMembersRequest* request,
                                             v1::SegmentMembersResponse* response) {
+  absl::StatusOr<auth::Principal> caller =
+      auth_.Authorize(context, "/custflow.v1.TaggingService/SegmentMembers");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   absl::StatusOr<v1::SegmentMembersResponse> page = tagging::SegmentMembers(store_).Page(*request);
   if (!page.ok()) return core::ToGrpcStatus(page.status());
   *response = std::move(*page);
   return grpc::Status::OK;
 }
 
-grpc::Status TaggingService::TagHistory(grpc::ServerContext*, const v1::TagHistoryRequest* request,
+grpc::Status TaggingService::TagHistory(grpc::ServerContext* context, const v1::TagHistoryRequest* request,
                                         v1::TagHistoryResponse* response) {
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.TaggingService/TagHistory");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   if (history_ == nullptr) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "tag history needs ClickHouse (CLICKHOUSE_URL is empty)");
@@ -127,8 +146,10 @@ grpc::Status TaggingService::TagHistory(grpc::ServerContext*, const v1::TagHisto
   return grpc::Status::OK;
 }
 
-grpc::Status TaggingService::Sweep(grpc::ServerContext*, const v1::SweepRequest*,
+grpc::Status TaggingService::Sweep(grpc::ServerContext* context, const v1::SweepRequest*,
                                    grpc::ServerWriter<v1::SweepProgress>* writer) {
+  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.TaggingService/Sweep");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   auto last_sent = std::chrono::steady_clock::now();
   auto to_proto = [](const SweepStatus& status) {
     v1::SweepProgress progress;

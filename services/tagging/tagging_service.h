@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/v1/tagging.grpc.pb.h"
 #include "services/profile/profile_store.h"
@@ -15,10 +16,12 @@ namespace custflow::tagging {
 
 class TaggingService final : public v1::TaggingService::Service {
  public:
-  // `history` may be null: TagHistory then answers UNAVAILABLE. `on_rules_changed` runs
-  // after a reload that changed the rules (the service main starts a sweep).
+  // `history` may be null: TagHistory then answers UNAVAILABLE. Every rpc asks `auth`, which
+  // must outlive the service, whether its caller may call it. `on_rules_changed` runs after
+  // a reload that changed the rules (the service main starts a sweep).
   TaggingService(RuleBook& rules, Tagger& tagger, profile::ProfileStore& store,
-                 clickhouse::ClickHouseClient* history, std::function<void()> on_rules_changed = {});
+                 clickhouse::ClickHouseClient* history, const auth::RequestAuthenticator& auth,
+                 std::function<void()> on_rules_changed = {});
 
   grpc::Status ListRules(grpc::ServerContext* context, const v1::ListRulesRequest* request,
                          v1::ListRulesResponse* response) override;
@@ -40,6 +43,7 @@ class TaggingService final : public v1::TaggingService::Service {
   Tagger& tagger_;
   profile::ProfileStore& store_;
   clickhouse::ClickHouseClient* history_;
+  const auth::RequestAuthenticator& auth_;
   std::function<void()> on_rules_changed_;
 };
 

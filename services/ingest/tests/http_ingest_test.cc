@@ -1,5 +1,6 @@
 // POST /v1/events end to end over loopback HTTP, with a fake EventSubmitter in place of
-// the pipeline: body formats, per-event errors, status mapping, CORS and UTF-8.
+// the pipeline: body formats, per-event errors, status mapping, CORS, UTF-8 and bearer
+// tokens.
 #include "services/ingest/http_ingest.h"
 
 #include <curl/curl.h>
@@ -12,6 +13,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "custflow/auth/token_digest.h"
+#include "custflow/auth/token_store.h"
 #include "nlohmann/json.hpp"
 #include "tests/http_client.h"
 
@@ -101,7 +104,7 @@ class HttpIngestTest : public ::testing::Test {
   // Serves the ingest routes in front of the admin routes, as the service does.
   void Start(HttpIngestOptions options) {
     server_.reset();
-    ingest_ = std::make_unique<HttpIngest>(submitter_, std::move(options));
+    ingest_ = std::make_unique<HttpIngest>(submitter_, auth_, std::move(options));
     core::HttpServer::Options server_options;
     server_options.address = "127.0.0.1";
     server_options.threads = 2;
@@ -124,6 +127,8 @@ class HttpIngestTest : public ::testing::Test {
   core::Health health_;
   core::MetricsRegistry metrics_;
   FakeSubmitter submitter_;
+  // Open unless a test loads tokens before Start.
+  auth::RequestAuthenticator auth_ = auth::RequestAuthenticator::Open();
   std::unique_ptr<HttpIngest> ingest_;
   std::unique_ptr<core::HttpServer> server_;
 };
@@ -402,7 +407,8 @@ TEST_P(CorsTest, AnswersCorsHeadersOnlyForAllowedOrigins) {
   EXPECT_EQ(reply.Header("vary"), "Origin");
   bool allowed_preflight = c.method == "OPTIONS" && !c.allow_origin.empty();
   EXPECT_EQ(reply.Header("access-control-allow-methods"), allowed_preflight ? "POST, OPTIONS" : "");
-  EXPECT_EQ(reply.Header("access-control-allow-headers"), allowed_preflight ? "Content-Type" : "");
+  EXPECT_EQ(reply.Header("access-control-allow-headers"),
+            allowed_preflight ? "Authorization, Content-Type" : "");
   EXPECT_EQ(submitter_.ReceivedIds().size(), c.method == "POST" ? 1u : 0u);
 }
 
@@ -445,6 +451,65 @@ TEST_F(HttpIngestTest, OtherPathsFallThroughToTheAdminRoutes) {
   EXPECT_EQ(Send("GET", Url("/healthz"), "").body, "ok\n");
   EXPECT_EQ(Send("GET", Url("/nope"), "").status, 404);
   EXPECT_EQ(Post(Event("a")).status, 200);
+}
+
+// An administrator, a sales rep (who may not publish) and an event source.
+std::string TokenFile() {
+  auto principal = [](const std::string& fields, const std::string& token) {
+    return absl::StrCat("  - ", fields, "\n    token_sha256: ", auth::DigestToHex(auth::DigestToken(token)),
+                        "\n");
+  };
+  return absl::StrCat(
+      "principals:\n", principal("name: root\n    role: admin", "admin-token"),
+      principal("name: li.na\n    role: sales\n    department: east\n    owner: li.na", "sales-token"),
+      principal("name: pos\n    role: ingest", "ingest-token"));
+}
+
+class AuthenticatedHttpIngestTest : public HttpIngestTest {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<auth::TokenStore> tokens = auth::TokenStore::Parse(TokenFile(), "test-tokens.yaml");
+    ASSERT_TRUE(tokens.ok()) << tokens.status();
+    auth_ = auth::RequestAuthenticator(std::make_shared<const auth::TokenStore>(*std::move(tokens)));
+    Start(TestOptions());
+  }
+};
+
+struct TokenCase {
+  std::string name;
+  std::string authorization;  // empty: no Authorization header
+  int status;
+};
+
+class PostTokenTest : public AuthenticatedHttpIngestTest, public ::testing::WithParamInterface<TokenCase> {};
+
+TEST_P(PostTokenTest, OnlyCallersAllowedToPublishAreServed) {
+  const TokenCase& c = GetParam();
+  std::vector<std::string> headers;
+  if (!c.authorization.empty()) headers.push_back("Authorization: " + c.authorization);
+  Reply reply = Post(Event("a"), "text/plain", headers);
+  EXPECT_EQ(reply.status, c.status) << reply.body;
+  if (c.status == 401) {
+    EXPECT_EQ(reply.Header("www-authenticate").substr(0, 6), "Bearer");
+  }
+  EXPECT_EQ(submitter_.ReceivedIds().size(), c.status == 200 ? 1u : 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tokens, PostTokenTest,
+                         ::testing::Values(TokenCase{"NoToken", "", 401},
+                                           TokenCase{"UnknownToken", "Bearer not-a-known-token", 401},
+                                           TokenCase{"NotBearer", "Basic YWRtaW46YWRtaW4=", 401},
+                                           TokenCase{"SalesMayNotPublish", "Bearer sales-token", 403},
+                                           TokenCase{"EventSource", "Bearer ingest-token", 200},
+                                           TokenCase{"Administrator", "Bearer admin-token", 200}),
+                         [](const auto& test) { return test.param.name; });
+
+TEST_F(AuthenticatedHttpIngestTest, PreflightsAndAdminRoutesNeedNoToken) {
+  Reply preflight =
+      Send("OPTIONS", Url(), "", {"Origin: https://shop.example.com", "Access-Control-Request-Method: POST"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("access-control-allow-origin"), "https://shop.example.com");
+  EXPECT_EQ(Send("GET", Url("/healthz"), "").body, "ok\n");
 }
 
 }  // namespace

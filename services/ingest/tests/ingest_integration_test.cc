@@ -58,7 +58,8 @@ class IngestIntegrationTest : public ::testing::Test {
     dedupe_.emplace(*redis_);
     identities_.emplace(*redis_);
     pipeline_.emplace(*producer_, *dedupe_, *identities_, metrics_, PipelineOptions{.topic = kTopic});
-    service_.emplace(*pipeline_, IngestServiceOptions{.max_batch = 1000, .max_stream_in_flight = 500});
+    service_.emplace(*pipeline_, open_auth_,
+                     IngestServiceOptions{.max_batch = 1000, .max_stream_in_flight = 500});
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -122,6 +123,7 @@ class IngestIntegrationTest : public ::testing::Test {
   std::optional<dedupe::RedisDedupeStore> dedupe_;
   std::optional<RedisIdentityResolver> identities_;
   std::optional<IngestPipeline> pipeline_;
+  auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
   std::optional<IngestService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;

@@ -67,7 +67,7 @@ class ProfileImportTest : public ProfileTest {
  protected:
   void SetUp() override {
     ProfileTest::SetUp();
-    service_.emplace(*store_, producer_,
+    service_.emplace(*store_, producer_, open_auth_,
                      ProfileServiceOptions{.commands_topic = kTopics.commands,
                                            .interactions_topic = kTopics.interactions});
     served_.emplace(*service_);

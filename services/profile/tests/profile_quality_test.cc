@@ -67,7 +67,7 @@ class ProfileQualityTest : public ProfileTest {
     ASSERT_TRUE(applied.ok()) << applied;
     ProfileServiceOptions options;
     options.commands_topic = kTopics.commands;
-    service_.emplace(*store_, producer_, options);
+    service_.emplace(*store_, producer_, open_auth_, options);
   }
 
   v1::FindDuplicatesResponse Duplicates(v1::DuplicateRule rule, const std::string& owner = "") {

@@ -61,7 +61,7 @@ v1::UpsertCustomerRequest UpsertRequest(std::string customer_id, std::string nam
 }
 
 TEST_F(ProfileServiceTest, GetProfileAnswersInvalidArgumentForAnEmptyId) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
   v1::GetProfileResponse response;
   grpc::Status status = Get(served, "", response);
@@ -70,7 +70,7 @@ TEST_F(ProfileServiceTest, GetProfileAnswersInvalidArgumentForAnEmptyId) {
 }
 
 TEST_F(ProfileServiceTest, GetProfileAnswersNotFoundForAnUnknownId) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
   v1::GetProfileResponse response;
   grpc::Status status = Get(served, "nobody", response);
@@ -86,7 +86,7 @@ TEST_F(ProfileServiceTest, GetProfileReturnsTheAppliedProfile) {
   absl::Status applied = applier_->Apply(batch.messages());
   ASSERT_TRUE(applied.ok()) << applied;
 
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
 
   Served served(service);
   v1::GetProfileResponse response;
@@ -99,7 +99,7 @@ TEST_F(ProfileServiceTest, GetProfileReturnsTheAppliedProfile) {
 }
 
 TEST_F(ProfileServiceTest, ReadsAnswerUnavailableQuicklyWhileRedisIsDown) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
   server_->Stop();
   const auto start = std::chrono::steady_clock::now();
@@ -124,7 +124,7 @@ TEST_F(ProfileServiceTest, ReadsAnswerUnavailableQuicklyWhileRedisIsDown) {
 TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
 
   v1::UpsertCustomerRequest create = UpsertRequest("alice", "Alice Trading Co.", true);
@@ -158,7 +158,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedReturnsTheAppliedProfile
 
 TEST_F(ProfileServiceTest, UpsertCustomerWithoutWaitReturnsOnceTheCommandIsStored) {
   Broker broker(producer_);
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::UpsertCustomerResponse response;
   grpc::Status status = Upsert(service, UpsertRequest("alice", "Alice Trading Co.", false), response);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -177,7 +177,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithoutWaitReturnsOnceTheCommandIsStore
 
 TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedAnswersDeadlineExceededWhenNothingApplies) {
   Broker broker(producer_);
-  ProfileService service(*store_, producer_, Options(std::chrono::milliseconds(200)));
+  ProfileService service(*store_, producer_, open_auth_, Options(std::chrono::milliseconds(200)));
   v1::UpsertCustomerResponse response;
   grpc::Status status = Upsert(service, UpsertRequest("alice", "Alice Trading Co.", true), response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
@@ -187,7 +187,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithWaitAppliedAnswersDeadlineExceededW
 TEST_F(ProfileServiceTest, UpsertCustomerCleansesWhatItWritesAndKeepsTheOriginal) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::UpsertCustomerRequest request = UpsertRequest("alice", "Alice Trading Co.", true);
   request.mutable_customer()->set_contact_phone("138 0013 8000");
   v1::UpsertCustomerResponse response;
@@ -204,7 +204,7 @@ TEST_F(ProfileServiceTest, UpsertCustomerCleansesWhatItWritesAndKeepsTheOriginal
 }
 
 TEST_F(ProfileServiceTest, UpsertCustomerRequiresACustomerId) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::UpsertCustomerResponse response;
   grpc::Status status = Upsert(service, UpsertRequest("", "Nameless", false), response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -246,7 +246,7 @@ TEST_F(ProfileServiceTest, BatchGetProfilesReturnsFoundProfilesInOrderAndNamesTh
   Broker broker(producer_);
   ApplyUpserts(*applier_,
                {{"c1", Customer("甲", "王芳", "广东省")}, {"c2", Customer("乙", "王芳", "广东省")}});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
   v1::BatchGetProfilesRequest request;
   for (const char* id : {"c2", "nobody", "c1"}) request.add_customer_ids(id);
@@ -287,7 +287,7 @@ class SearchTest : public ProfileServiceTest {
 
   v1::SearchCustomersResponse Search(const v1::CustomerFilter& filter, int page_size = 0,
                                      const std::string& token = "") {
-    ProfileService service(*store_, producer_, Options());
+    ProfileService service(*store_, producer_, open_auth_, Options());
     v1::SearchCustomersRequest request;
     *request.mutable_filter() = filter;
     request.set_page_size(page_size);
@@ -356,7 +356,7 @@ TEST_F(SearchTest, FindsTextInTheNameAndFollowsChangesOfIndexedFields) {
 TEST_F(SearchTest, ARareMatchPastTheScanBudgetComesAfterShortPagesWithTokens) {
   ProfileServiceOptions options = Options();
   options.search_scan_budget = 10;
-  ProfileService service(*store_, producer_, options);
+  ProfileService service(*store_, producer_, open_auth_, options);
   v1::SearchCustomersRequest request;
   request.mutable_filter()->set_text("客户39");  // only c39, the last of 40
   std::vector<std::string> pages;
@@ -377,7 +377,7 @@ TEST_F(SearchTest, ARareMatchPastTheScanBudgetComesAfterShortPagesWithTokens) {
 }
 
 TEST_F(SearchTest, RefusesAPageSizeOutOfRange) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::SearchCustomersRequest request;
   request.set_page_size(501);
   v1::SearchCustomersResponse response;
@@ -390,7 +390,7 @@ TEST_F(SearchTest, RefusesAPageSizeOutOfRange) {
 TEST_F(ProfileServiceTest, AddFollowUpCountsOnceForTheCustomerAndMovesTheStage) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::UpsertCustomerResponse created;
   ASSERT_TRUE(Upsert(service, UpsertRequest("alice", "Alice Trading Co.", true), created).ok());
 
@@ -433,7 +433,7 @@ TEST_F(ProfileServiceTest, AddFollowUpCountsOnceForTheCustomerAndMovesTheStage) 
 }
 
 TEST_F(ProfileServiceTest, AddFollowUpNamesWhatIsMissingOrUnknown) {
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   v1::AddFollowUpRequest request;
   request.set_customer_id("nobody");
   v1::AddFollowUpResponse response;
@@ -451,7 +451,7 @@ TEST_F(ProfileServiceTest, AddFollowUpNamesWhatIsMissingOrUnknown) {
 TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvivor) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   Served served(service);
   v1::Customer survivor = Customer("深圳华星科技有限公司", "王芳", "广东省");
   survivor.set_contact_phone("+8613800138000");
@@ -513,7 +513,7 @@ TEST_F(ProfileServiceTest, MergeKeepsBothHistoriesAndLaterEventsCountForTheSurvi
 TEST_F(ProfileServiceTest, AChainOfMergesLeadsEverythingToTheLastSurvivor) {
   Broker broker(producer_);
   DeliveredApplier consumer(producer_, *applier_, {kTopics.interactions, kTopics.commands});
-  ProfileService service(*store_, producer_, Options());
+  ProfileService service(*store_, producer_, open_auth_, Options());
   ApplyUpserts(*applier_, {{"a", Customer("甲", "王芳", "广东省")},
                            {"b", Customer("乙", "王芳", "广东省")},
                            {"c", Customer("丙", "王芳", "广东省")}});

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "custflow/auth/request_authenticator.h"
 #include "custflow/core/metrics.h"
 #include "custflow/kafka/in_memory_producer.h"
 #include "custflow/kafka/message.h"
@@ -147,6 +148,9 @@ class ProfileTest : public ::testing::Test {
   kafka::InMemoryProducer producer_;
   core::MetricsRegistry metrics_;
   std::optional<ProfileApplier> applier_;
+  // Authentication off: these tests are about what the handlers do, profile_auth_test
+  // about who may call them.
+  const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
 };
 
 }  // namespace custflow::profile::test

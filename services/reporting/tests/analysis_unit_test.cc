@@ -382,7 +382,8 @@ TEST(ClusterCustomersTest, NeedsAtLeastKCustomers) {
 
 TEST(AnalysisHandlersTest, RefuseInvalidRequestsBeforeReachingClickHouse) {
   UnreachableClickHouse clickhouse;
-  ReportingService service(clickhouse);
+  const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+  ReportingService service(clickhouse, open_auth);
   v1::DescribeResponse described;
   v1::CorrelateResponse correlated;
   v1::ParetoResponse pareto;
@@ -414,7 +415,8 @@ TEST(AnalysisHandlersTest, RefuseInvalidRequestsBeforeReachingClickHouse) {
 
 TEST(AnalysisHandlersTest, PassClickHouseFailuresOn) {
   UnreachableClickHouse clickhouse;
-  ReportingService service(clickhouse);
+  const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+  ReportingService service(clickhouse, open_auth);
   v1::ParetoResponse response;
   grpc::Status status = service.Pareto(nullptr, &v1::ParetoRequest::default_instance(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);

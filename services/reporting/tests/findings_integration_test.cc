@@ -70,7 +70,8 @@ class FindingsTest : public MigratedDatabaseTest {
     request.mutable_period()->set_seconds(Seconds(2026, 10, 15));
     request.set_breakdown(breakdown);
     request.set_language(language);
-    ReportingService service(client());
+    const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+    ReportingService service(client(), open_auth);
     v1::FindingsResponse response;
     const grpc::Status status = service.Findings(nullptr, &request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();

@@ -46,7 +46,7 @@ class HttpReportsIntegrationTest : public MigratedDatabaseTest {
     ClickHouseSink sink(client(), metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
     ASSERT_TRUE(sink.Write(batch.all()).ok());
 
-    service_ = std::make_unique<ReportingService>(client());
+    service_ = std::make_unique<ReportingService>(client(), open_auth_);
     HttpReportsOptions options;
     options.clock = [] { return absl::FromUnixSeconds(kNov27); };
     reports_ = std::make_unique<HttpReports>(*service_, std::move(options));
@@ -64,6 +64,7 @@ class HttpReportsIntegrationTest : public MigratedDatabaseTest {
   }
 
  private:
+  const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
   std::unique_ptr<ReportingService> service_;
   std::unique_ptr<HttpReports> reports_;
   std::unique_ptr<core::HttpServer> server_;

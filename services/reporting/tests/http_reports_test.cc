@@ -25,7 +25,7 @@ using ::testing::UnorderedElementsAreArray;
 class HttpReportsTest : public ::testing::Test {
  protected:
   void Serve(clickhouse::ClickHouseClient& clickhouse, HttpReportsOptions options = {}) {
-    service_ = std::make_unique<ReportingService>(clickhouse);
+    service_ = std::make_unique<ReportingService>(clickhouse, open_auth_);
     options.clock = [] { return absl::FromUnixSeconds(1'795'816'800); };  // 2026-11-27 22:00 UTC
     reports_ = std::make_unique<HttpReports>(*service_, std::move(options));
     auto next = [](core::HttpRequest, core::HttpResponder responder) {
@@ -48,6 +48,7 @@ class HttpReportsTest : public ::testing::Test {
   UnreachableClickHouse unreachable_;
 
  private:
+  const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
   std::unique_ptr<ReportingService> service_;
   std::unique_ptr<HttpReports> reports_;
   std::unique_ptr<core::HttpServer> server_;
@@ -241,7 +242,7 @@ TEST_F(HttpReportsTest, PreflightAnswers204ForAllowedOriginAnd403ForOthers) {
   EXPECT_EQ(allowed.status, 204);
   EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://dashboard.example.com");
   EXPECT_EQ(allowed.Header("access-control-allow-methods"), "POST, OPTIONS");
-  EXPECT_EQ(allowed.Header("access-control-allow-headers"), "Content-Type");
+  EXPECT_EQ(allowed.Header("access-control-allow-headers"), "Authorization, Content-Type");
   EXPECT_EQ(refused.status, 403);
 }
 

@@ -12,7 +12,8 @@ using ::testing::HasSubstr;
 
 TEST(ReportingServiceTest, DistributionRejectsUnknownDimensionAsInvalidArgument) {
   UnreachableClickHouse clickhouse;
-  ReportingService service(clickhouse);
+  const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+  ReportingService service(clickhouse, open_auth);
   v1::DistributionRequest request;
   v1::DistributionResponse response;
 
@@ -25,7 +26,8 @@ TEST(ReportingServiceTest, DistributionRejectsUnknownDimensionAsInvalidArgument)
 
 TEST(ReportingServiceTest, DistributionPassesClickHouseFailureOn) {
   UnreachableClickHouse clickhouse;
-  ReportingService service(clickhouse);
+  const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+  ReportingService service(clickhouse, open_auth);
   v1::DistributionRequest request;
   request.set_dimension(v1::DIMENSION_PROVINCE);
   v1::DistributionResponse response;

@@ -80,7 +80,7 @@ class ScheduledReportsTest : public MigratedDatabaseTest {
     core::MetricsRegistry sink_metrics;
     ClickHouseSink sink(client(), sink_metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
     ASSERT_TRUE(sink.Write(batch.all()).ok());
-    service_ = std::make_unique<ReportingService>(client());
+    service_ = std::make_unique<ReportingService>(client(), open_auth_);
     folder_ = std::filesystem::path(::testing::TempDir()) / ("scheduled-" + database());
     std::filesystem::remove_all(folder_);
   }
@@ -124,6 +124,7 @@ class ScheduledReportsTest : public MigratedDatabaseTest {
   std::filesystem::path folder_;
 
  private:
+  const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
   std::unique_ptr<ReportingService> service_;
 };
 

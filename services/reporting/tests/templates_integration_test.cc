@@ -101,7 +101,8 @@ class TemplatesTest : public MigratedDatabaseTest {
     request.set_template_id(template_id);
     request.set_language(language);
     request.mutable_period()->set_seconds(Seconds(2026, 10, 15));
-    ReportingService service(client());
+    const auth::RequestAuthenticator open_auth = auth::RequestAuthenticator::Open();
+    ReportingService service(client(), open_auth);
     v1::Report report;
     const grpc::Status status = service.RenderReport(nullptr, &request, &report);
     EXPECT_TRUE(status.ok()) << template_id << " " << language << ": " << status.error_message();

@@ -96,7 +96,8 @@ TEST_F(TaggingFlowTest, OrdersMakeACustomerHighValueUntilNinetyDaysPassWithoutOn
   profile::test::Broker broker(producer_);
   profile::test::DeliveredApplier commands(producer_, *applier_, {kTopics.commands});
   profile::ProfileService profiles(
-      *store_, producer_, {.commands_topic = kTopics.commands, .interactions_topic = kTopics.interactions});
+      *store_, producer_, open_auth_,
+      {.commands_topic = kTopics.commands, .interactions_topic = kTopics.interactions});
   profile::test::Served served(profiles);
 
   // 60,000 yuan: medium value. Then 50,000 more: 110,000, high value.
@@ -179,7 +180,7 @@ rules:
   ASSERT_TRUE(book.Reload().ok());
   Tagger tagger(book, producer_, metrics_, kTopics.commands, [this] { return now_.load(); });
   int sweeps_requested = 0;
-  TaggingService service(book, tagger, *store_, &*client_, [&] { ++sweeps_requested; });
+  TaggingService service(book, tagger, *store_, &*client_, open_auth_, [&] { ++sweeps_requested; });
   grpc::ServerContext context;
 
   // A broken file is refused with file, line and reason; the rules in force stay.
