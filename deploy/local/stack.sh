@@ -17,6 +17,13 @@
 # port is chosen by the broker and written to <data>/kafka/bootstrap.
 # `up` writes <data>/stack.env with every address, for the CLI and for scripts:
 #   source .local/stack.env
+# Authentication is on: the first `up` mints a token per principal of <data>/tokens.yaml
+# (the services' AUTH_TOKENS_FILE) and keeps the tokens in <data>/tokens.env (mode 600):
+# CUSTFLOW_ADMIN_TOKEN (admin), CUSTFLOW_SALES_TOKEN (li.na, sales of 销售一部),
+# CUSTFLOW_MANAGER_TOKEN (manager.wang, manager of 销售一部), CUSTFLOW_INGEST_TOKEN (ingest).
+# stack.env sends the admin token (CUSTFLOW_TOKEN); to act as another principal:
+#   source .local/tokens.env && export CUSTFLOW_TOKEN=$CUSTFLOW_SALES_TOKEN
+# To mint new tokens, delete both files, then `down` and `up` (services read them at start).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -107,11 +114,55 @@ start_kafka() {
   say kafka "running at $(cat "$local_dir/kafka/bootstrap") (in-memory mock cluster)"
 }
 
+# write_tokens: mints the local principals' tokens once (docs/SECURITY.md): the digests go
+# to tokens.yaml, the tokens themselves only to tokens.env, both readable by this user only.
+write_tokens() {
+  if [ -f "$local_dir/tokens.yaml" ] && [ -f "$local_dir/tokens.env" ]; then return; fi
+  local minter="$build_dir/libs/auth/custflow-token"
+  require_binary "$minter"
+  (
+    umask 077
+    printf '# the local stack'"'"'s principals (deploy/local/stack.sh); tokens in tokens.env\nprincipals:\n' \
+      >"$local_dir/tokens.yaml.tmp"
+    : >"$local_dir/tokens.env.tmp"
+    # name role department owner variable
+    while read -r name role department owner variable; do
+      minted=$("$minter" new)
+      token=$(sed -n 's/^token: //p' <<<"$minted")
+      digest=$(sed -n 's/^token_sha256: //p' <<<"$minted")
+      if [ -z "$token" ] || [ -z "$digest" ]; then
+        echo "custflow-token new printed no token" >&2
+        exit 1
+      fi
+      {
+        echo "  - name: $name"
+        echo "    role: $role"
+        [ "$department" = - ] || echo "    department: $department"
+        [ "$owner" = - ] || echo "    owner: $owner"
+        echo "    token_sha256: $digest"
+      } >>"$local_dir/tokens.yaml.tmp"
+      echo "$variable=$token" >>"$local_dir/tokens.env.tmp"
+    done <<'PRINCIPALS'
+admin admin - - CUSTFLOW_ADMIN_TOKEN
+li.na sales 销售一部 李娜 CUSTFLOW_SALES_TOKEN
+manager.wang manager 销售一部 - CUSTFLOW_MANAGER_TOKEN
+ingest ingest - - CUSTFLOW_INGEST_TOKEN
+PRINCIPALS
+  )
+  mv "$local_dir/tokens.env.tmp" "$local_dir/tokens.env"
+  mv "$local_dir/tokens.yaml.tmp" "$local_dir/tokens.yaml"
+  say tokens "minted into $local_dir/tokens.env (digests in $local_dir/tokens.yaml)"
+}
+
 write_env() {
   # The reporting service writes the scheduled reports of REPORT_SCHEDULE to
   # .local/reports. The tagging service's rule file: a copy of the default rules to edit locally; after an
   # edit, `custflow tags reload` or SIGHUP puts it in force (a bad file is refused).
   [ -f "$local_dir/rules.yaml" ] || cp "$repo/data/rules/default.yaml" "$local_dir/rules.yaml"
+  local admin_token
+  admin_token=$(sed -n 's/^CUSTFLOW_ADMIN_TOKEN=//p' "$local_dir/tokens.env")
+  # It holds the admin token: readable by this user only.
+  (umask 077 && : >"$local_dir/stack.env.tmp")
   cat >"$local_dir/stack.env.tmp" <<ENV
 export CUSTFLOW_KAFKA_BROKERS=$(cat "$local_dir/kafka/bootstrap")
 export CUSTFLOW_REDIS_ADDRESS=127.0.0.1:$redis_port
@@ -123,6 +174,8 @@ export CUSTFLOW_REPORTING_ADDRESS=127.0.0.1:${grpc_port[reporting]}
 export CUSTFLOW_TAGGING_RULES_FILE=$local_dir/rules.yaml
 export CUSTFLOW_REPORTING_REPORT_DIR=$local_dir/reports
 export CUSTFLOW_REPORTING_REPORT_SCHEDULE='overview:daily:pdf+xlsx;service:weekly:pdf:zh;region:monthly:xlsx:zh'
+export CUSTFLOW_AUTH_TOKENS_FILE=$local_dir/tokens.yaml
+export CUSTFLOW_TOKEN=$admin_token
 ENV
   mv "$local_dir/stack.env.tmp" "$local_dir/stack.env"
 }
@@ -185,6 +238,7 @@ case "${1:-}" in
     start_redis
     start_clickhouse
     start_kafka
+    write_tokens
     write_env
     for s in "${services[@]}"; do start_service "$s"; done
     echo "stack is up; addresses in $local_dir/stack.env"

@@ -133,7 +133,7 @@ int Describe(int argc, char** argv) {
   request.set_measure(measure);
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::DescribeResponse response;
   if (grpc::Status status = ReportingStub()->Describe(&context, request, &response); !status.ok())
     return Fail("analyze describe", status);
@@ -165,7 +165,7 @@ int Correlate(int argc, char** argv) {
   request.set_y(y);
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::CorrelateResponse response;
   if (grpc::Status status = ReportingStub()->Correlate(&context, request, &response); !status.ok())
     return Fail("analyze correlate", status);
@@ -183,7 +183,7 @@ int Pareto(int argc, char** argv) {
   request.set_top_percent(top);
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::ParetoResponse response;
   if (grpc::Status status = ReportingStub()->Pareto(&context, request, &response); !status.ok())
     return Fail("analyze pareto", status);
@@ -228,7 +228,7 @@ int Satisfaction(int argc, char** argv) {
   request.set_limit(static_cast<int>(limit));
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::SatisfactionExtremesResponse response;
   if (grpc::Status status = ReportingStub()->SatisfactionExtremes(&context, request, &response); !status.ok())
     return Fail("analyze satisfaction", status);
@@ -257,7 +257,7 @@ int Complaints(int argc, char** argv) {
   if (Problem problem = ParsePeriod(options, *request.mutable_from(), *request.mutable_to()))
     return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::ComplaintAnalysisResponse response;
   if (grpc::Status status = ReportingStub()->ComplaintAnalysis(&context, request, &response); !status.ok())
     return Fail("analyze complaints", status);
@@ -293,7 +293,7 @@ int Rfm(int argc, char** argv) {
   if (Problem problem = ReadOptions(argc, argv, {}, true, options)) return Usage(*problem);
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 120);
+  PrepareCall(context, 120);
   v1::RfmResponse response;
   if (grpc::Status status = ReportingStub()->Rfm(&context, request, &response); !status.ok())
     return Fail("analyze rfm", status);
@@ -332,7 +332,7 @@ int Clusters(int argc, char** argv) {
   request.set_k(static_cast<int>(k));
   if (Problem problem = ParseScope(options, *request.mutable_scope())) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 300);
+  PrepareCall(context, 300);
   v1::ClusterResponse response;
   if (grpc::Status status = ReportingStub()->Cluster(&context, request, &response); !status.ok())
     return Fail("analyze clusters", status);

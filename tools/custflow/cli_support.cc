@@ -29,8 +29,20 @@ int Fail(const std::string& what, const grpc::Status& status) {
   return 1;
 }
 
-void SetDeadline(grpc::ClientContext& context, int seconds) {
+std::string BearerAuthorization() {
+  const char* token = std::getenv("CUSTFLOW_TOKEN");
+  return token != nullptr && *token != '\0' ? std::string("Bearer ") + token : std::string();
+}
+
+void AddCredentials(grpc::ClientContext& context) {
+  if (std::string authorization = BearerAuthorization(); !authorization.empty()) {
+    context.AddMetadata("authorization", authorization);
+  }
+}
+
+void PrepareCall(grpc::ClientContext& context, int seconds) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  AddCredentials(context);
 }
 
 size_t DisplayWidth(std::string_view text) {

@@ -1,5 +1,5 @@
-// What every custflow subcommand shares: service addresses, error reporting, deadlines and
-// table columns that line up on a terminal (CJK characters take two columns).
+// What every custflow subcommand shares: service addresses, credentials, error reporting,
+// deadlines and table columns that line up on a terminal (CJK characters take two columns).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -28,7 +28,16 @@ std::map<std::string, std::string> Options(int argc, char** argv, int first);
 // Prints "custflow: <what>: <message> (<code>)" to stderr and returns exit code 1.
 int Fail(const std::string& what, const grpc::Status& status);
 
-void SetDeadline(grpc::ClientContext& context, int seconds);
+// "Bearer $CUSTFLOW_TOKEN", or empty when CUSTFLOW_TOKEN is unset or empty: the
+// credentials every custflow client (this CLI, the load and bench tools) sends, as gRPC
+// "authorization" metadata or an HTTP Authorization header (docs/SECURITY.md).
+std::string BearerAuthorization();
+
+// Sends BearerAuthorization() with the call, when there is one.
+void AddCredentials(grpc::ClientContext& context);
+
+// A deadline `seconds` from now, and the credentials (AddCredentials).
+void PrepareCall(grpc::ClientContext& context, int seconds);
 
 // Terminal columns `text` takes: printf's byte-counted widths would misalign Chinese names.
 size_t DisplayWidth(std::string_view text);

@@ -217,7 +217,7 @@ int DistributionCommand(int argc, char** argv) {
   const v1::DistributionRequest& request = std::get<v1::DistributionRequest>(parsed);
   auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::DistributionResponse distribution;
   if (grpc::Status status = reporting->Distribution(&context, request, &distribution); !status.ok()) {
     return Fail("distribution", status);

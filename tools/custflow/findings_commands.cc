@@ -99,7 +99,7 @@ int Findings(int argc, char** argv) {
     return 2;
   }
   grpc::ClientContext context;
-  SetDeadline(context, 120);
+  PrepareCall(context, 120);
   v1::FindingsResponse response;
   auto reporting = v1::ReportingService::NewStub(Connect("CUSTFLOW_REPORTING_ADDRESS", "127.0.0.1:17054"));
   if (grpc::Status status = reporting->Findings(&context, request, &response); !status.ok()) {

@@ -41,7 +41,9 @@
 //       The report templates, and one rendered as aligned tables (report_commands.h).
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
 // CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
-// to .local/stack.env).
+// to .local/stack.env). Every call sends "authorization: Bearer $CUSTFLOW_TOKEN" when
+// CUSTFLOW_TOKEN is set: the services refuse calls without a token once authentication is on
+// (docs/SECURITY.md).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -82,7 +84,7 @@ using Clock = std::chrono::steady_clock;
 grpc::Status QueryDistribution(v1::ReportingService::Stub& reporting, v1::Dimension dimension,
                                v1::DistributionResponse& out) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  PrepareCall(context, 30);
   v1::DistributionRequest request;
   request.set_dimension(dimension);
   return reporting.Distribution(&context, request, &out);
@@ -99,7 +101,7 @@ int Profile(int argc, char** argv) {
   }
   auto profiles = ProfileStub();
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  PrepareCall(context, 10);
   v1::GetProfileRequest request;
   request.set_customer_id(argv[2]);
   v1::GetProfileResponse response;
@@ -155,7 +157,7 @@ int Search(int argc, char** argv) {
   do {
     request.set_page_size(static_cast<int>(std::min<size_t>(limit - shown, 500)));
     grpc::ClientContext context;
-    SetDeadline(context, 30);
+    PrepareCall(context, 30);
     v1::SearchCustomersResponse page;
     if (grpc::Status status = profiles->SearchCustomers(&context, request, &page); !status.ok()) {
       return Fail("search", status);
@@ -191,7 +193,7 @@ int FollowUp(int argc, char** argv) {
   request.mutable_follow_up()->set_stage(options["--stage"]);
   request.set_wait_applied(true);
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::AddFollowUpResponse response;
   if (grpc::Status status = ProfileStub()->AddFollowUp(&context, request, &response); !status.ok()) {
     return Fail("follow-up", status);
@@ -218,7 +220,7 @@ int Duplicates(int argc, char** argv) {
   }
   request.set_owner(options["--owner"]);
   grpc::ClientContext context;
-  SetDeadline(context, 120);
+  PrepareCall(context, 120);
   v1::FindDuplicatesResponse response;
   if (grpc::Status status = ProfileStub()->FindDuplicates(&context, request, &response); !status.ok()) {
     return Fail("duplicates", status);
@@ -242,7 +244,7 @@ int Merge(int argc, char** argv) {
   request.set_merged_id(argv[3]);
   request.set_wait_applied(true);
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::MergeCustomersResponse response;
   if (grpc::Status status = ProfileStub()->MergeCustomers(&context, request, &response); !status.ok()) {
     return Fail("merge", status);
@@ -263,7 +265,7 @@ int Quality(int argc, char** argv) {
   request.set_owner(options["--owner"]);
   request.set_department(options["--department"]);
   grpc::ClientContext context;
-  SetDeadline(context, 120);
+  PrepareCall(context, 120);
   v1::QualityReportResponse report;
   if (grpc::Status status = ProfileStub()->QualityReport(&context, request, &report); !status.ok()) {
     return Fail("quality", status);
@@ -372,7 +374,9 @@ int Import(int argc, char** argv) {
   auto profiles = v1::ProfileService::NewStub(
       grpc::CreateCustomChannel(Address("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"),
                                 grpc::InsecureChannelCredentials(), channel_arguments));
+  // No deadline: a large file streams for as long as it takes.
   grpc::ClientContext context;
+  AddCredentials(context);
   v1::ImportReport report;
   std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer =
       profiles->ImportCustomers(&context, &report);
@@ -442,7 +446,7 @@ int Demo(int argc, char** argv) {
   std::map<std::string, std::string> province_of;
   for (const v1::Customer& customer : data.customers) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    PrepareCall(context, 10);
     v1::UpsertCustomerRequest request;
     *request.mutable_customer() = customer;
     v1::UpsertCustomerResponse response;
@@ -461,7 +465,7 @@ int Demo(int argc, char** argv) {
     for (size_t i = first; i < std::min(data.events.size(), first + kBatch); ++i)
       *request.add_events() = data.events[i];
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    PrepareCall(context, 30);
     v1::PublishBatchResponse response;
     if (grpc::Status status = ingest->PublishBatch(&context, request, &response); !status.ok()) {
       return Fail("publish", status);
@@ -573,6 +577,9 @@ int main(int argc, char** argv) {
       "                         [--metrics ID,..] [--threshold PERCENT] [--points POINTS]\n"
       "                         [--min-base N] [--max N]\n"
       "       custflow reports\n"
-      "       custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh]\n");
+      "       custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh]\n"
+      "environment: CUSTFLOW_TOKEN  the bearer token sent with every call (docs/SECURITY.md)\n"
+      "             CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS, CUSTFLOW_TAGGING_ADDRESS,\n"
+      "             CUSTFLOW_REPORTING_ADDRESS  the services (host:port)\n");
   return 2;
 }

@@ -105,7 +105,7 @@ std::unique_ptr<v1::ReportingService::Stub> ReportingStub() {
 
 int Metrics(int, char**) {
   grpc::ClientContext context;
-  SetDeadline(context, 10);
+  PrepareCall(context, 10);
   v1::ListMetricsResponse response;
   if (grpc::Status status = ReportingStub()->ListMetrics(&context, {}, &response); !status.ok()) {
     return Fail("metrics", status);
@@ -124,7 +124,7 @@ int Metric(int argc, char** argv) {
   v1::MetricQueryRequest request;
   if (std::optional<std::string> problem = BuildRequest(argc, argv, request)) return Usage(*problem);
   grpc::ClientContext context;
-  SetDeadline(context, 60);
+  PrepareCall(context, 60);
   v1::MetricQueryResponse response;
   if (grpc::Status status = ReportingStub()->QueryMetric(&context, request, &response); !status.ok()) {
     return Fail("metric " + request.metric_id(), status);

@@ -109,7 +109,7 @@ void PrintTable(const v1::ReportTable& table) {
 
 int Reports(int, char**) {
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::ListTemplatesResponse response;
   if (grpc::Status status = Reporting()->ListTemplates(&context, v1::ListTemplatesRequest(), &response);
       !status.ok()) {
@@ -132,7 +132,7 @@ int Report(int argc, char** argv) {
     return 2;
   }
   grpc::ClientContext context;
-  SetDeadline(context, 300);
+  PrepareCall(context, 300);
   v1::Report report;
   if (grpc::Status status = Reporting()->RenderReport(&context, request, &report); !status.ok()) {
     return Fail("report", status);

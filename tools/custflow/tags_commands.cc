@@ -94,7 +94,7 @@ void PrintScoreRules(const v1::ListRulesResponse& response) {
 
 int Rules(Stub& tagging, const TagsArguments&) {
   grpc::ClientContext context;
-  SetDeadline(context, 10);
+  PrepareCall(context, 10);
   v1::ListRulesResponse response;
   if (grpc::Status status = tagging.ListRules(&context, {}, &response); !status.ok()) {
     return Fail("tags rules", status);
@@ -201,7 +201,7 @@ std::string TagDifference(const v1::ExplainResponse& response) {
 
 int Explain(Stub& tagging, const TagsArguments& arguments) {
   grpc::ClientContext context;
-  SetDeadline(context, 10);
+  PrepareCall(context, 10);
   v1::ExplainRequest request;
   request.set_customer_id(arguments.positional[0]);
   v1::ExplainResponse response;
@@ -239,7 +239,7 @@ int Segment(Stub& tagging, const TagsArguments& arguments) {
   uint64_t shown = 0;
   do {
     grpc::ClientContext context;
-    SetDeadline(context, 30);
+    PrepareCall(context, 30);
     v1::SegmentMembersResponse page;
     if (grpc::Status status = tagging.SegmentMembers(&context, request, &page); !status.ok()) {
       return Fail("tags segment", status);
@@ -269,7 +269,7 @@ int History(Stub& tagging, const TagsArguments& arguments) {
     request.set_limit(value);
   }
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::TagHistoryResponse response;
   if (grpc::Status status = tagging.TagHistory(&context, request, &response); !status.ok()) {
     return Fail("tags history " + request.customer_id(), status);
@@ -335,7 +335,7 @@ int Validate(Stub& tagging, const TagsArguments& arguments) {
   request.set_dry_run(arguments.switches.contains("--dry-run"));
   grpc::ClientContext context;
   // A dry run evaluates every profile.
-  SetDeadline(context, request.dry_run() ? 600 : 30);
+  PrepareCall(context, request.dry_run() ? 600 : 30);
   v1::ValidateRulesResponse response;
   if (grpc::Status status = tagging.ValidateRules(&context, request, &response); !status.ok()) {
     return Fail("tags validate " + file, status);
@@ -355,7 +355,7 @@ int Validate(Stub& tagging, const TagsArguments& arguments) {
 
 int Reload(Stub& tagging, const TagsArguments&) {
   grpc::ClientContext context;
-  SetDeadline(context, 30);
+  PrepareCall(context, 30);
   v1::ReloadRulesResponse response;
   if (grpc::Status status = tagging.ReloadRules(&context, {}, &response); !status.ok()) {
     return Fail("tags reload", status);
@@ -369,6 +369,7 @@ int Sweep(Stub& tagging, const TagsArguments&) {
   // No deadline: a sweep over many profiles takes as long as it takes, and the progress
   // lines show it is alive.
   grpc::ClientContext context;
+  AddCredentials(context);
   std::unique_ptr<grpc::ClientReader<v1::SweepProgress>> reader = tagging.Sweep(&context, {});
   v1::SweepProgress progress;
   std::optional<v1::SweepProgress> last;
@@ -439,7 +440,8 @@ constexpr const char* kHelp =
     "            shows how many customers each tag would gain or lose\n"
     "  reload    makes the service read its rule file again (a changed rule set is swept)\n"
     "  sweep     evaluates every customer now, with progress\n"
-    "The service's address comes from CUSTFLOW_TAGGING_ADDRESS.\n";
+    "The service's address comes from CUSTFLOW_TAGGING_ADDRESS; CUSTFLOW_TOKEN, when set, is sent as\n"
+    "the bearer token.\n";
 
 void PrintUsage(FILE* out) {
   const char* prefix = "usage: ";

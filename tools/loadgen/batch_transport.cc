@@ -2,6 +2,7 @@
 // answer, so a worker has one batch in flight; --concurrency runs more of them.
 #include "absl/strings/str_cat.h"
 #include "custflow/v1/ingest.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/transport.h"
 
 namespace custflow::loadgen {
@@ -30,6 +31,7 @@ class BatchTransport final : public Transport {
     grpc::ClientContext rpc;
     rpc.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::duration_cast<std::chrono::milliseconds>(context_.options.timeout));
+    tools::AddCredentials(rpc);
     Clock::time_point sent_at = Clock::now();
     stats.RecordSend(sent_at, awaiting.size());
     context_.live.sent.fetch_add(awaiting.size(), std::memory_order_relaxed);

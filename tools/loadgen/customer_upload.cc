@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "custflow/v1/profile.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/run_stats.h"
 #include "tools/loadgen/transport.h"
 
@@ -22,6 +23,7 @@ absl::Status UpsertCustomers(const std::string& target, const std::vector<v1::Cu
       grpc::ClientContext rpc;
       rpc.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+      tools::AddCredentials(rpc);
       v1::UpsertCustomerRequest request;
       *request.mutable_customer() = customers[i];
       v1::UpsertCustomerResponse response;

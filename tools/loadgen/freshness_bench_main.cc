@@ -35,6 +35,7 @@
 #include "custflow/sample/sample_generator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/latency_histogram.h"
 #include "tools/loadgen/transport.h"
 
@@ -134,6 +135,7 @@ void Send(const LoadContext& context, v1::IngestService::Stub& stub, const std::
     for (v1::Interaction& event : batch->events) *request.add_events() = std::move(event);
     grpc::ClientContext rpc;
     rpc.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    tools::AddCredentials(rpc);
     v1::PublishBatchResponse response;
     Clock::time_point sent_at = Clock::now();
     context.live.sent.fetch_add(static_cast<uint64_t>(request.events_size()));
@@ -308,6 +310,7 @@ absl::StatusOr<uint64_t> ReportedInteractions(const std::string& target) {
   request.mutable_to()->set_seconds(now + 86400);
   grpc::ClientContext rpc;
   rpc.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  tools::AddCredentials(rpc);
   v1::MetricQueryResponse response;
   grpc::Status status = stub->QueryMetric(&rpc, request, &response);
   if (!status.ok()) return absl::UnavailableError(absl::StrCat("QueryMetric: ", status.error_message()));
@@ -432,7 +435,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: custflow-freshness-bench --ingest HOST:PORT --clickhouse URL --reporting HOST:PORT\n"
                  "  [--database DB] [--rate 5000] [--seconds 60] [--run-id X] [--batch 25] [--workers 4]\n"
-                 "  [--poll-ms 100] [--visible-timeout 60]\n");
+                 "  [--poll-ms 100] [--visible-timeout 60]\n"
+                 "  sends $CUSTFLOW_TOKEN, when set, as the bearer token of every call\n");
     return 2;
   }
   return custflow::loadgen::Run(options);

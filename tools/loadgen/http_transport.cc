@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include "absl/strings/str_cat.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/event_encoding.h"
 #include "tools/loadgen/http_answer.h"
 #include "tools/loadgen/transport.h"
@@ -30,6 +31,9 @@ class HttpClient {
  public:
   HttpClient(const std::string& url, std::chrono::duration<double> timeout)
       : curl_(curl_easy_init()), headers_(curl_slist_append(nullptr, "Content-Type: application/json")) {
+    if (std::string authorization = tools::BearerAuthorization(); !authorization.empty()) {
+      headers_ = curl_slist_append(headers_, ("Authorization: " + authorization).c_str());
+    }
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, AppendBody);

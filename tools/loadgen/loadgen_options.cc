@@ -260,6 +260,9 @@ Where
   --upsert-customers   first send every customer to ProfileService.UpsertCustomer
   --profile-target HOST:PORT
                        profile service (default $CUSTFLOW_PROFILE_ADDRESS or 127.0.0.1:17052)
+  Every gRPC call and HTTP request sends "Bearer $CUSTFLOW_TOKEN" as its authorization
+  when CUSTFLOW_TOKEN is set; the services refuse calls without a token once
+  authentication is on (docs/SECURITY.md).
 
 How much and how fast
   --rate N             events per second over all workers, paced batch by batch on a

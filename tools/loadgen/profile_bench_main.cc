@@ -25,6 +25,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "custflow/v1/profile.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/latency_histogram.h"
 
 namespace custflow::loadgen {
@@ -84,6 +85,7 @@ class Bench {
     call->started = started;
     call->request.set_customer_id(ids_[next_id_++ % ids_.size()]);
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    tools::AddCredentials(call->context);
     call->reader = stub_->PrepareAsyncGetProfile(&call->context, call->request, &queue_);
     call->reader->StartCall();
     call->reader->Finish(&call->response, &call->status, call);
@@ -184,7 +186,8 @@ int main(int argc, char** argv) {
     std::fprintf(
         stderr,
         "usage: custflow-profile-bench --target HOST:PORT --ids FILE [--concurrency N] [--requests N] "
-        "[--rate R] [--seconds S]\n");
+        "[--rate R] [--seconds S]\n"
+        "  sends $CUSTFLOW_TOKEN, when set, as the bearer token of every call\n");
     return 2;
   }
   return custflow::loadgen::Run(options);

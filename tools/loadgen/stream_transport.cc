@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "custflow/v1/ingest.grpc.pb.h"
+#include "tools/custflow/cli_support.h"
 #include "tools/loadgen/transport.h"
 
 namespace custflow::loadgen {
@@ -74,6 +75,7 @@ class StreamSession {
 };
 
 SessionEnd StreamSession::Run() {
+  tools::AddCredentials(rpc_);
   stream_ = stub_.StreamEvents(&rpc_);
   std::thread reader([this] { ReadResults(); });
   std::thread watchdog([this] { Watch(); });

@@ -2,8 +2,11 @@
 // padding by bytes or by code points would misalign them.
 #include "tools/custflow/cli_support.h"
 
+#include <grpcpp/test/client_context_test_peer.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <map>
 #include <string>
 
 namespace custflow::tools {
@@ -39,6 +42,42 @@ TEST(ColumnTest, PadsChineseTextToTheSameColumnsAsAscii) {
 
 TEST(ColumnTest, LeavesTextWiderThanTheColumnWhole) {
   EXPECT_EQ(Column("attention:idle", 4), "attention:idle");
+}
+
+// CUSTFLOW_TOKEN set for the duration of a test, unset after it.
+class TokenInEnvironment {
+ public:
+  explicit TokenInEnvironment(const char* token) { ::setenv("CUSTFLOW_TOKEN", token, 1); }
+  ~TokenInEnvironment() { ::unsetenv("CUSTFLOW_TOKEN"); }
+};
+
+std::multimap<std::string, std::string> SentMetadata(const grpc::ClientContext& context) {
+  return grpc::testing::ClientContextTestPeer(const_cast<grpc::ClientContext*>(&context))
+      .GetSendInitialMetadata();
+}
+
+TEST(CredentialsTest, PrepareCallSendsTheTokenAsBearerCredentials) {
+  TokenInEnvironment token("s3cret-token");
+  EXPECT_EQ(BearerAuthorization(), "Bearer s3cret-token");
+  grpc::ClientContext context;
+  PrepareCall(context, 5);
+  EXPECT_EQ(SentMetadata(context),
+            (std::multimap<std::string, std::string>{{"authorization", "Bearer s3cret-token"}}));
+  EXPECT_LT(context.deadline(), std::chrono::system_clock::now() + std::chrono::seconds(6));
+}
+
+void ExpectNoCredentials() {
+  EXPECT_EQ(BearerAuthorization(), "");
+  grpc::ClientContext context;
+  PrepareCall(context, 5);
+  EXPECT_TRUE(SentMetadata(context).empty());
+}
+
+TEST(CredentialsTest, WithoutATokenNothingIsSent) {
+  ::unsetenv("CUSTFLOW_TOKEN");
+  ExpectNoCredentials();
+  TokenInEnvironment empty("");
+  ExpectNoCredentials();
 }
 
 }  // namespace
