@@ -217,7 +217,9 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
   // One row per customer and group (several per customer by tag).
   const std::string grouped =
       "SELECT customer_id, latest_interactions AS interactions, " + first->expression + " AS group_value, " +
-      (second ? second->expression : std::string("''")) + " AS cross_value FROM (" + latest + ")" +
+      // Without a second dimension cross_value is the number 0, never read back: grouping by
+      // a constant string would make ClickHouse hash serialized keys instead of fixed-size ones.
+      (second ? second->expression : std::string("toUInt8(0)")) + " AS cross_value FROM (" + latest + ")" +
       (spreads_tags ? " ARRAY JOIN if(empty(latest_tags), [''], arrayDistinct(latest_tags)) AS tag" : "") +
       where;
   // The top values of the first dimension by distinct customers, ties by value.
@@ -261,7 +263,8 @@ absl::StatusOr<v1::DistributionResponse> QueryDistribution(clickhouse::ClickHous
   }
   for (size_t row = 0; row < result->row_count(); ++row) {
     absl::StatusOr<std::string> value = result->GetString(row, 0);
-    absl::StatusOr<std::string> second_value = result->GetString(row, 1);
+    absl::StatusOr<std::string> second_value =
+        request.second_dimension() == v1::DIMENSION_UNSPECIFIED ? std::string() : result->GetString(row, 1);
     absl::StatusOr<uint64_t> is_other = result->GetUInt64(row, 2);
     absl::StatusOr<uint64_t> customers = result->GetUInt64(row, 3);
     absl::StatusOr<uint64_t> interactions = result->GetUInt64(row, 4);

@@ -377,11 +377,14 @@ constexpr char kFirstOrders[] =
     " argMin(agent, occurred_at) AS first_agent, argMin(department, occurred_at) AS first_department,"
     " argMin(team, occurred_at) AS first_team FROM interactions WHERE type = ? GROUP BY customer_id))";
 
+// d1 and d2: the breakdowns' columns. One not asked for is the number 0, never read back:
+// grouping by a constant string would make ClickHouse hash serialized keys instead of
+// fixed-size ones.
 std::string BreakdownColumns(const MetricPlan& plan, bool over_profiles) {
   std::string columns;
   for (size_t i = 0; i < 2; ++i) {
     const char* column =
-        i < plan.breakdowns.size() ? DimensionColumn(plan.breakdowns[i], over_profiles) : "''";
+        i < plan.breakdowns.size() ? DimensionColumn(plan.breakdowns[i], over_profiles) : "toUInt8(0)";
     columns += std::string(", ") + column + " AS d" + std::to_string(i + 1);
   }
   return columns;

@@ -27,7 +27,7 @@ TEST_P(DistributionSqlTest, DimensionGroupsByItsColumnOfTheLatestVersion) {
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr(", " + GetParam().column + " AS latest_" + GetParam().column));
-  EXPECT_THAT(*sql, HasSubstr(GetParam().expression + " AS group_value, '' AS cross_value"));
+  EXPECT_THAT(*sql, HasSubstr(GetParam().expression + " AS group_value, toUInt8(0) AS cross_value"));
   EXPECT_THAT(*sql, HasSubstr("FROM profile_versions FINAL"));
   EXPECT_THAT(*sql, HasSubstr("WHERE latest_merged_into = ''"));
   EXPECT_THAT(*sql, Not(HasSubstr("ARRAY JOIN")));
