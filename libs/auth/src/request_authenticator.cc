@@ -21,15 +21,17 @@ Principal Administrator(std::string name) {
 }
 
 absl::Status Denied(const Principal& principal, std::string_view what) {
-  return absl::PermissionDeniedError(absl::StrCat(principal.name, " (role ", std::string(RoleName(principal.role)),
-                                                  ") may not call ", std::string(what)));
+  return absl::PermissionDeniedError(absl::StrCat(principal.name, " (role ",
+                                                  std::string(RoleName(principal.role)), ") may not call ",
+                                                  std::string(what)));
 }
 
 }  // namespace
 
 RequestAuthenticator RequestAuthenticator::Open() { return RequestAuthenticator(nullptr); }
 
-RequestAuthenticator::RequestAuthenticator(std::shared_ptr<const TokenStore> tokens) : tokens_(std::move(tokens)) {}
+RequestAuthenticator::RequestAuthenticator(std::shared_ptr<const TokenStore> tokens)
+    : tokens_(std::move(tokens)) {}
 
 absl::StatusOr<Principal> RequestAuthenticator::Authenticate(std::string_view authorization_header) const {
   if (open()) return Administrator("anonymous");
@@ -50,7 +52,8 @@ absl::StatusOr<Principal> RequestAuthenticator::Authorize(const grpc::ServerCont
   return principal;
 }
 
-absl::StatusOr<Principal> RequestAuthenticator::AuthorizeHttp(std::string_view http_method, std::string_view path,
+absl::StatusOr<Principal> RequestAuthenticator::AuthorizeHttp(std::string_view http_method,
+                                                              std::string_view path,
                                                               std::string_view authorization_header) const {
   absl::StatusOr<Principal> principal = Authenticate(authorization_header);
   if (!principal.ok()) return principal.status();

@@ -32,7 +32,8 @@ class RequestAuthenticator {
   // PERMISSION_DENIED when its role may not call the method. A null context is a call
   // made inside the process by code that authorized its own caller (the HTTP routes, the
   // report scheduler): it runs as the administrator "in-process".
-  absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase* context, std::string_view full_method) const;
+  absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase* context,
+                                      std::string_view full_method) const;
 
   // The same for an HTTP request (permissions.h maps routes to rpcs).
   absl::StatusOr<Principal> AuthorizeHttp(std::string_view http_method, std::string_view path,
