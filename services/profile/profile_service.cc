@@ -10,6 +10,7 @@
 #include "custflow/core/grpc_status.h"
 #include "custflow/domain/customer_cleansing.h"
 #include "custflow/domain/identity.h"
+#include "custflow/domain/profile_fold.h"
 #include "custflow/domain/search_terms.h"
 #include "custflow/v1/command.pb.h"
 
@@ -40,19 +41,47 @@ std::string FollowUpEventId(const v1::AddFollowUpRequest& request) {
   return "fu_" + domain::StableHashHex(basis);
 }
 
+// Out-of-scope customers answer as missing ones do, so a read never tells a caller that a
+// customer it may not see exists.
+grpc::Status NoCustomer(const std::string& customer_id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
+}
+
 }  // namespace
+
+std::optional<std::string> ScopeSearchTerm(const auth::RowScope& scope) {
+  v1::CustomerFilter filter;
+  switch (scope.kind()) {
+    case auth::RowScope::Kind::kEverything:
+      return domain::kAllCustomersTerm;
+    case auth::RowScope::Kind::kDepartment:
+      if (scope.department().empty()) return std::nullopt;
+      filter.set_department(scope.department());
+      break;
+    case auth::RowScope::Kind::kOwner:
+      if (scope.owner().empty()) return std::nullopt;
+      filter.set_owner(scope.owner());
+      break;
+    case auth::RowScope::Kind::kNothing:
+      return std::nullopt;
+  }
+  // The filter's own term, spelled as the index spells it.
+  return domain::FilterTerms(filter).front();
+}
+
+bool InScope(const auth::RowScope& scope, const v1::Profile& profile) {
+  return scope.Contains(profile.customer().department(), profile.customer().owner());
+}
 
 ProfileService::ProfileService(ProfileStore& store, kafka::Producer& producer,
                                const auth::RequestAuthenticator& auth, ProfileServiceOptions options)
     : store_(store), producer_(producer), auth_(auth), options_(std::move(options)) {}
 
-grpc::Status ProfileService::Authorize(const grpc::ServerContextBase* context,
-                                       std::string_view method) const {
+absl::StatusOr<auth::Principal> ProfileService::Authorize(const grpc::ServerContextBase* context,
+                                                          std::string_view method) const {
   std::string full_method =
       "/" + std::string(v1::ProfileService::service_full_name()) + "/" + std::string(method);
-  absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, full_method);
-  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
-  return grpc::Status::OK;
+  return auth_.Authorize(context, full_method);
 }
 
 grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext* context,
@@ -61,22 +90,23 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
   // Redis answers within its command timeout, so reading inline does not hold the
   // thread for long.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (grpc::Status allowed = Authorize(context, "GetProfile"); !allowed.ok()) {
-    reactor->Finish(allowed);
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "GetProfile");
+  if (!caller.ok()) {
+    reactor->Finish(core::ToGrpcStatus(caller.status()));
     return reactor;
   }
-  reactor->Finish(ReadProfile(*request, *response));
+  reactor->Finish(ReadProfile(*request, auth::RowScope::Of(*caller), *response));
   return reactor;
 }
 
-grpc::Status ProfileService::ReadProfile(const v1::GetProfileRequest& request,
+grpc::Status ProfileService::ReadProfile(const v1::GetProfileRequest& request, const auth::RowScope& scope,
                                          v1::GetProfileResponse& response) {
   if (request.customer_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer_id: is required");
   }
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(request.customer_id());
   if (!profile.ok()) return core::ToGrpcStatus(profile.status());
-  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + request.customer_id());
+  if (!*profile || !InScope(scope, **profile)) return NoCustomer(request.customer_id());
   *response.mutable_profile() = std::move(**profile);
   return grpc::Status::OK;
 }
@@ -85,15 +115,17 @@ grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(grpc::CallbackServerC
                                                            const v1::BatchGetProfilesRequest* request,
                                                            v1::BatchGetProfilesResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (grpc::Status allowed = Authorize(context, "BatchGetProfiles"); !allowed.ok()) {
-    reactor->Finish(allowed);
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "BatchGetProfiles");
+  if (!caller.ok()) {
+    reactor->Finish(core::ToGrpcStatus(caller.status()));
     return reactor;
   }
-  reactor->Finish(ReadProfiles(*request, *response));
+  reactor->Finish(ReadProfiles(*request, auth::RowScope::Of(*caller), *response));
   return reactor;
 }
 
 grpc::Status ProfileService::ReadProfiles(const v1::BatchGetProfilesRequest& request,
+                                          const auth::RowScope& scope,
                                           v1::BatchGetProfilesResponse& response) {
   if (request.customer_ids_size() > kMaxBatchGet) {
     return Invalid("customer_ids: at most " + std::to_string(kMaxBatchGet) + " per call, got " +
@@ -106,7 +138,7 @@ grpc::Status ProfileService::ReadProfiles(const v1::BatchGetProfilesRequest& req
   absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = store_.BatchGet(ids);
   if (!profiles.ok()) return core::ToGrpcStatus(profiles.status());
   for (size_t i = 0; i < ids.size(); ++i) {
-    if ((*profiles)[i]) {
+    if ((*profiles)[i] && InScope(scope, *(*profiles)[i])) {
       *response.add_profiles() = std::move(*(*profiles)[i]);
     } else {
       response.add_missing_ids(ids[i]);
@@ -118,14 +150,21 @@ grpc::Status ProfileService::ReadProfiles(const v1::BatchGetProfilesRequest& req
 grpc::Status ProfileService::SearchCustomers(grpc::ServerContext* context,
                                              const v1::SearchCustomersRequest* request,
                                              v1::SearchCustomersResponse* response) {
-  if (grpc::Status allowed = Authorize(context, "SearchCustomers"); !allowed.ok()) return allowed;
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "SearchCustomers");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
+  const auth::RowScope scope = auth::RowScope::Of(*caller);
   int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   if (page_size < 1 || page_size > kMaxPageSize) {
     return Invalid("page_size: must be 1-" + std::to_string(kMaxPageSize) + ", got " +
                    std::to_string(request->page_size()));
   }
-  // Walk the smallest index set among the filter's terms; check the rest on each profile.
+  // The scope is one more term of the filter: walk the smallest index set among them all
+  // and check the rest on each profile, so every page holds in-scope customers only and
+  // the page token goes on where the scope's walk stopped.
+  std::optional<std::string> scope_term = ScopeSearchTerm(scope);
+  if (!scope_term) return grpc::Status::OK;
   std::vector<std::string> terms = domain::FilterTerms(request->filter());
+  if (*scope_term != domain::kAllCustomersTerm) terms.push_back(*scope_term);
   absl::StatusOr<std::vector<uint64_t>> counts = store_.MemberCounts(terms);
   if (!counts.ok()) return core::ToGrpcStatus(counts.status());
   const std::string& walked = terms[std::min_element(counts->begin(), counts->end()) - counts->begin()];
@@ -142,7 +181,8 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext* context,
       after = (*ids)[i];
       ++scanned;
       const std::optional<v1::Profile>& profile = (*profiles)[i];
-      if (!profile || !domain::MatchesFilter(*profile, request->filter())) continue;
+      if (!profile || !InScope(scope, *profile) || !domain::MatchesFilter(*profile, request->filter()))
+        continue;
       *response->add_profiles() = *profile;
       if (response->profiles_size() == page_size) {
         response->set_next_page_token(after);
@@ -158,7 +198,8 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext* context,
 grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
                                             const v1::UpsertCustomerRequest* request,
                                             v1::UpsertCustomerResponse* response) {
-  if (grpc::Status allowed = Authorize(context, "UpsertCustomer"); !allowed.ok()) return allowed;
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "UpsertCustomer");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   const std::string& customer_id = request->customer().customer_id();
   if (customer_id.empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer.customer_id: is required");
@@ -179,6 +220,7 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   google::protobuf::FieldMask& mask = *command.mutable_upsert()->mutable_update_mask();
   mask = request->update_mask();
   if (mask.paths_size() > 0 && customer.original_values_size() > 0) mask.add_paths("original_values");
+  if (grpc::Status kept = CheckUpsertScope(command, auth::RowScope::Of(*caller)); !kept.ok()) return kept;
 
   absl::StatusOr<kafka::DeliveryReport> stored =
       producer_.SendAndWait(options_.commands_topic, customer_id, command.SerializeAsString());
@@ -191,13 +233,15 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
 
 grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
                                          v1::AddFollowUpResponse* response) {
-  if (grpc::Status allowed = Authorize(context, "AddFollowUp"); !allowed.ok()) return allowed;
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "AddFollowUp");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   const std::string& customer_id = request->customer_id();
   if (customer_id.empty()) return Invalid("customer_id: is required");
   if (request->follow_up().content().empty()) return Invalid("follow_up.content: is required");
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
   if (!profile.ok()) return core::ToGrpcStatus(profile.status());
-  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
+  // A follow-up on a customer the caller may not see answers as one on a missing customer.
+  if (!*profile || !InScope(auth::RowScope::Of(*caller), **profile)) return NoCustomer(customer_id);
 
   v1::Interaction event;
   event.mutable_customer()->set_customer_id(customer_id);
@@ -243,7 +287,9 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
 grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
                                             const v1::MergeCustomersRequest* request,
                                             v1::MergeCustomersResponse* response) {
-  if (grpc::Status allowed = Authorize(context, "MergeCustomers"); !allowed.ok()) return allowed;
+  if (absl::StatusOr<auth::Principal> caller = Authorize(context, "MergeCustomers"); !caller.ok()) {
+    return core::ToGrpcStatus(caller.status());
+  }
   const std::string& survivor_id = request->survivor_id();
   const std::string& merged_id = request->merged_id();
   if (survivor_id.empty()) return Invalid("survivor_id: is required");
@@ -278,6 +324,29 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
     *response->mutable_survivor() = std::move(**survivor);
     return grpc::Status::OK;
   });
+}
+
+grpc::Status ProfileService::CheckUpsertScope(const v1::Command& command, const auth::RowScope& scope) {
+  if (scope.kind() == auth::RowScope::Kind::kEverything) return grpc::Status::OK;
+  absl::StatusOr<std::optional<v1::Profile>> stored = store_.Get(command.customer_id());
+  if (!stored.ok()) return core::ToGrpcStatus(stored.status());
+  // An upsert creates the customer when it is missing, so an id taken outside the scope
+  // cannot answer NOT_FOUND; the refusal names neither the owner nor the department.
+  if (*stored && !InScope(scope, **stored)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "customer " + command.customer_id() + " is outside your row scope");
+  }
+  // The customer as the applier will leave it: an upsert may not hand a customer (or
+  // create one) outside the caller's own scope.
+  v1::Profile after = *stored ? std::move(**stored) : v1::Profile();
+  after.set_customer_id(command.customer_id());
+  domain::ApplyCommand(after, command);
+  if (!InScope(scope, after)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "customer " + command.customer_id() +
+                            " would be outside your row scope: set its owner or department to yours");
+  }
+  return grpc::Status::OK;
 }
 
 v1::Command ProfileService::NewCommand(const std::string& customer_id) const {

@@ -2,7 +2,9 @@
 // command topic (the profile applier is the only writer of profile state). The handlers
 // live in profile_service.cc, except ImportCustomers (profile_service_import.cc) and
 // FindDuplicates / QualityReport (profile_service_quality.cc). Every handler first asks
-// the request authenticator whether its caller may call it.
+// the request authenticator whether its caller may call it, then keeps to the caller's
+// row scope: reads see only customers in it, writes may only touch and leave customers in
+// it (docs/SECURITY.md, "Row scopes").
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,14 @@ struct ProfileServiceOptions {
 using ProfileServiceBase = v1::ProfileService::WithCallbackMethod_GetProfile<
     v1::ProfileService::WithCallbackMethod_BatchGetProfiles<v1::ProfileService::Service>>;
 
+// The search term every customer in `scope` has ("department=A" for a manager's scope,
+// "owner=x" for a sales rep's, "all" for everything), or nullopt for a scope of nothing:
+// reads walk or intersect its index like any filter term.
+std::optional<std::string> ScopeSearchTerm(const auth::RowScope& scope);
+
+// Whether `profile`'s customer is in `scope`.
+bool InScope(const auth::RowScope& scope, const v1::Profile& profile);
+
 class ProfileService final : public ProfileServiceBase {
  public:
   // `auth` must outlive this object.
@@ -69,13 +79,19 @@ class ProfileService final : public ProfileServiceBase {
                              v1::QualityReportResponse* response) override;
 
  private:
-  // OK when the caller of `context` may call the rpc `method` ("GetProfile"), else
+  // The caller of `context` when it may call the rpc `method` ("GetProfile"), else
   // UNAUTHENTICATED or PERMISSION_DENIED.
-  grpc::Status Authorize(const grpc::ServerContextBase* context, std::string_view method) const;
+  absl::StatusOr<auth::Principal> Authorize(const grpc::ServerContextBase* context,
+                                            std::string_view method) const;
 
-  grpc::Status ReadProfile(const v1::GetProfileRequest& request, v1::GetProfileResponse& response);
-  grpc::Status ReadProfiles(const v1::BatchGetProfilesRequest& request,
+  grpc::Status ReadProfile(const v1::GetProfileRequest& request, const auth::RowScope& scope,
+                           v1::GetProfileResponse& response);
+  grpc::Status ReadProfiles(const v1::BatchGetProfilesRequest& request, const auth::RowScope& scope,
                             v1::BatchGetProfilesResponse& response);
+  // OK when `command` (an upsert) keeps its customer within `scope`: the stored customer
+  // is in it (or there is none) and so is the customer the command leaves behind; else
+  // PERMISSION_DENIED.
+  grpc::Status CheckUpsertScope(const v1::Command& command, const auth::RowScope& scope);
 
   // A command for `customer_id` with a new id, issued now by the API.
   v1::Command NewCommand(const std::string& customer_id) const;

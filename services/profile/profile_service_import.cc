@@ -3,7 +3,9 @@
 // cleansed by custflow/domain/import_template.h; good rows become upsert commands, a chunk
 // at a time, and bad rows are reported with row, column and reason. A row equal to the
 // stored customer publishes nothing and command ids follow from the row's content, so
-// importing the same file again changes nothing.
+// importing the same file again changes nothing. Rows that would touch a customer outside
+// the caller's row scope, or leave one outside it, are rejected as UpsertCustomer refuses
+// them.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -12,6 +14,7 @@
 #include <future>
 #include <unordered_map>
 
+#include "custflow/core/grpc_status.h"
 #include "custflow/domain/identity.h"
 #include "custflow/domain/import_template.h"
 #include "custflow/domain/profile_fold.h"
@@ -60,10 +63,12 @@ grpc::Status Unavailable(std::string_view system, const absl::Status& status, ui
 class Importer {
  public:
   Importer(ProfileStore& store, kafka::Producer& producer, const ProfileServiceOptions& options,
-           domain::ImportLayout layout, const v1::ImportHeader& header, v1::ImportReport& report)
+           auth::RowScope scope, domain::ImportLayout layout, const v1::ImportHeader& header,
+           v1::ImportReport& report)
       : store_(store),
         producer_(producer),
         options_(options),
+        scope_(std::move(scope)),
         layout_(std::move(layout)),
         actor_("import:" + header.file_name()),
         dry_run_(header.dry_run()),
@@ -121,6 +126,10 @@ class Importer {
       if ((*owners)[i] && *(*owners)[i] != ids[i])
         AddDuplicate(row.row_number, ids[i], *(*owners)[i], "same phone");
       v1::Command command = UpsertCommand(row.customer);
+      if (std::optional<std::string> refused = OutOfScope(command, (*stored)[i])) {
+        Reject(row.row_number, {{.column = IdColumn(), .reason = std::move(*refused)}});
+        continue;
+      }
       if (!Changes(command, (*stored)[i])) {
         report_.set_unchanged(report_.unchanged() + 1);
         continue;
@@ -159,6 +168,20 @@ class Importer {
     v1::Profile after = *stored;
     domain::ApplyCommand(after, command);
     return !google::protobuf::util::MessageDifferencer::Equals(after.customer(), stored->customer());
+  }
+
+  // Why `command` may not be imported by the caller, or nullopt when it keeps its customer
+  // within the caller's row scope (the rule of UpsertCustomer).
+  std::optional<std::string> OutOfScope(const v1::Command& command,
+                                        const std::optional<v1::Profile>& stored) const {
+    if (stored && !InScope(scope_, *stored))
+      return "customer " + command.customer_id() + " is outside your row scope";
+    v1::Profile after = stored ? *stored : v1::Profile();
+    after.set_customer_id(command.customer_id());
+    domain::ApplyCommand(after, command);
+    if (InScope(scope_, after)) return std::nullopt;
+    return "customer " + command.customer_id() +
+           " would be outside your row scope: set its owner or department to yours";
   }
 
   // Sends the chunk's commands, then waits for the previous chunk's deliveries: one chunk
@@ -226,6 +249,7 @@ class Importer {
   ProfileStore& store_;
   kafka::Producer& producer_;
   const ProfileServiceOptions& options_;
+  const auth::RowScope scope_;
   const domain::ImportLayout layout_;
   const std::string actor_;
   const bool dry_run_;
@@ -246,7 +270,8 @@ grpc::Status ProfileService::ImportCustomers(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportCustomersRequest>* reader,
                                              v1::ImportReport* response) {
   // Before the first message is read: a caller who may not import learns it at once.
-  if (grpc::Status allowed = Authorize(context, "ImportCustomers"); !allowed.ok()) return allowed;
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "ImportCustomers");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   v1::ImportCustomersRequest request;
   if (!reader->Read(&request) || !request.has_header()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -259,7 +284,8 @@ grpc::Status ProfileService::ImportCustomers(grpc::ServerContext* context,
     std::string file = header.file_name().empty() ? "" : header.file_name() + ": ";
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, file + std::string(layout.status().message()));
   }
-  Importer importer(store_, producer_, options_, std::move(*layout), header, *response);
+  Importer importer(store_, producer_, options_, auth::RowScope::Of(*caller), std::move(*layout), header,
+                    *response);
   uint64_t previous_row = 1;  // the header
   while (reader->Read(&request)) {
     if (!request.has_row()) {

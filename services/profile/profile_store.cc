@@ -334,9 +334,14 @@ absl::StatusOr<std::vector<uint64_t>> ProfileStore::MemberCounts(const std::vect
 
 absl::Status ProfileStore::ForEachProfile(const std::function<absl::Status(const v1::Profile&)>& visit,
                                           size_t page) {
+  return ForEachProfileWithTerm(domain::kAllCustomersTerm, visit, page);
+}
+
+absl::Status ProfileStore::ForEachProfileWithTerm(
+    const std::string& term, const std::function<absl::Status(const v1::Profile&)>& visit, size_t page) {
   std::string after;
   while (true) {
-    absl::StatusOr<std::vector<std::string>> ids = Members(domain::kAllCustomersTerm, after, page);
+    absl::StatusOr<std::vector<std::string>> ids = Members(term, after, page);
     if (!ids.ok()) return ids.status();
     if (ids->empty()) return absl::OkStatus();
     absl::StatusOr<std::vector<std::optional<v1::Profile>>> profiles = BatchGet(*ids);

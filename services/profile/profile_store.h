@@ -66,6 +66,10 @@ class ProfileStore {
   // at, and returns, the first error of Redis or of `visit`.
   absl::Status ForEachProfile(const std::function<absl::Status(const v1::Profile&)>& visit,
                               size_t page = 500);
+  // As ForEachProfile, for the live customers having search term `term` ("department=A").
+  absl::Status ForEachProfileWithTerm(const std::string& term,
+                                      const std::function<absl::Status(const v1::Profile&)>& visit,
+                                      size_t page = 500);
 
   // The profiles of `customer_ids` (nullopt where missing) and the applied offset of
   // `topic`/`partition` (nullopt when nothing was applied yet), in one round trip.
