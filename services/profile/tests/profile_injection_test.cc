@@ -16,46 +16,13 @@
 
 #include "services/profile/profile_service.h"
 #include "services/profile/tests/profile_test_support.h"
+#include "tests/support/hostile_strings.h"
 
 namespace custflow::profile::test {
 namespace {
 
-struct Hostile {
-  const char* label;
-  std::string value;
-  // Protobuf refuses to parse strings that are not UTF-8, so such values can never reach a
-  // stored profile; they are only sent as filter values.
-  bool storable = true;
-};
-
-std::vector<Hostile> HostileStrings() {
-  return {
-      {"quote", "'"},
-      {"escaped quote", "\\'"},
-      {"backslashes", "\\\\"},
-      {"or always true", "' OR 1=1 --"},
-      {"drop table", "'; DROP TABLE interactions; --"},
-      {"block comment", "/* */"},
-      {"union", "' UNION SELECT name FROM system.tables --"},
-      {"newline", "x\ny"},
-      {"embedded NUL", std::string("a\0b", 3)},
-      {"percent", "%"},
-      {"underscore", "_"},
-      {"star", "*"},
-      {"question mark", "?"},
-      {"character class", "[a-z]"},
-      {"overlong slash, two bytes", "\xC0\xAF", false},
-      {"overlong slash, three bytes", "\xE0\x80\xAF", false},
-      {"lone continuation bytes", "\x80\xBF", false},
-      {"10000 characters", std::string(10'000, 'q') + "'"},
-      {"Chinese", "广东省'深圳"},
-      {"backtick", "`"},
-      {"dollar placeholder", "$1"},
-      {"braces", "{}"},
-      {"Redis range bound", "(+"},
-      {"Redis index key", "owner=x"},
-  };
-}
+using custflow::testing::Hostile;
+using custflow::testing::HostileStrings;
 
 // One exact-match text field of CustomerFilter.
 struct FilterField {
