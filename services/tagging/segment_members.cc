@@ -9,22 +9,26 @@
 #include "absl/status/status.h"
 #include "custflow/domain/search_terms.h"
 #include "custflow/tagging/tag_expression.h"
+#include "services/profile/profile_service.h"
 
 namespace custflow::tagging {
 namespace {
 
-// The search terms (see custflow/domain/search_terms.h) any of which holds every member.
-std::vector<std::string> CandidateTerms(const TagExpression& expression) {
+// The search terms (see custflow/domain/search_terms.h) any of which holds every member:
+// the expression's required tags and `scope_term`.
+std::vector<std::string> CandidateTerms(const TagExpression& expression, const std::string& scope_term) {
   std::vector<std::string> terms;
   for (const std::string& tag : expression.RequiredTags()) terms.push_back("tag=" + tag);
-  if (terms.empty()) terms.emplace_back(domain::kAllCustomersTerm);
+  if (terms.empty() || scope_term != domain::kAllCustomersTerm) terms.push_back(scope_term);
   return terms;
 }
 
-bool IsMember(const std::optional<v1::Profile>& profile, const TagExpression& expression) {
+bool IsMember(const std::optional<v1::Profile>& profile, const TagExpression& expression,
+              const auth::RowScope& scope) {
   // Missing: indexed a moment before its profile was written. Merged away: its survivor
   // stands for it.
   if (!profile || !profile->merged_into().empty()) return false;
+  if (!profile::InScope(scope, *profile)) return false;
   std::vector<std::string> tags(profile->tags().begin(), profile->tags().end());
   std::sort(tags.begin(), tags.end());
   return expression.Matches(tags);
@@ -32,7 +36,8 @@ bool IsMember(const std::optional<v1::Profile>& profile, const TagExpression& ex
 
 }  // namespace
 
-absl::StatusOr<v1::SegmentMembersResponse> SegmentMembers::Page(const v1::SegmentMembersRequest& request) {
+absl::StatusOr<v1::SegmentMembersResponse> SegmentMembers::Page(const v1::SegmentMembersRequest& request,
+                                                                const auth::RowScope& scope) {
   const uint32_t page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   if (page_size > kMaxPageSize) {
     return absl::InvalidArgumentError("page_size: must be at most " + std::to_string(kMaxPageSize) +
@@ -43,7 +48,9 @@ absl::StatusOr<v1::SegmentMembersResponse> SegmentMembers::Page(const v1::Segmen
     return absl::InvalidArgumentError("expression: " + std::string(expression.status().message()));
   }
 
-  const std::vector<std::string> terms = CandidateTerms(*expression);
+  const std::optional<std::string> scope_term = profile::ScopeSearchTerm(scope);
+  if (!scope_term) return v1::SegmentMembersResponse();  // a scope of nothing: no members, no token
+  const std::vector<std::string> terms = CandidateTerms(*expression, *scope_term);
   absl::StatusOr<std::vector<uint64_t>> counts = store_.MemberCounts(terms);
   if (!counts.ok()) return counts.status();
   const std::string& walked = terms[std::min_element(counts->begin(), counts->end()) - counts->begin()];
@@ -65,7 +72,7 @@ absl::StatusOr<v1::SegmentMembersResponse> SegmentMembers::Page(const v1::Segmen
     for (size_t i = 0; i < ids->size(); ++i) {
       after = (*ids)[i];
       ++scanned;
-      if (!IsMember((*profiles)[i], *expression)) continue;
+      if (!IsMember((*profiles)[i], *expression, scope)) continue;
       response.add_customer_ids(after);
       if (static_cast<uint32_t>(response.customer_ids_size()) == page_size) {
         response.set_next_page_token(after);

@@ -1,4 +1,6 @@
-// TaggingService handlers: each authorizes its caller, then reads or changes the rules and profiles.
+// TaggingService handlers: each authorizes its caller, then reads or changes the rules and
+// profiles. The reads of customers (Explain, SegmentMembers, TagHistory) keep to the
+// caller's row scope; an out-of-scope customer is answered as a missing one.
 #include "services/tagging/tagging_service.h"
 
 #include <algorithm>
@@ -7,10 +9,20 @@
 #include <set>
 
 #include "custflow/core/grpc_status.h"
+#include "services/profile/profile_service.h"
 #include "services/tagging/segment_members.h"
 #include "services/tagging/tag_history.h"
 
 namespace custflow::tagging {
+namespace {
+
+// The very answer for a customer out of the caller's scope and a missing one, so that a
+// scoped caller cannot tell whether an id exists (docs/SECURITY.md, "Row scopes").
+grpc::Status NoCustomer(const std::string& customer_id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
+}
+
+}  // namespace
 
 TaggingService::TaggingService(RuleBook& rules, Tagger& tagger, profile::ProfileStore& store,
                                clickhouse::ClickHouseClient* history, const auth::RequestAuthenticator& auth,
@@ -115,7 +127,9 @@ grpc::Status TaggingService::Explain(grpc::ServerContext* context, const v1::Exp
   }
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(request->customer_id());
   if (!profile.ok()) return core::ToGrpcStatus(profile.status());
-  if (!*profile) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + request->customer_id());
+  if (!*profile || !profile::InScope(auth::RowScope::Of(*caller), **profile)) {
+    return NoCustomer(request->customer_id());
+  }
   *response = rules_.Current()->Explain(**profile, tagger_.Now());
   return grpc::Status::OK;
 }
@@ -126,7 +140,8 @@ grpc::Status TaggingService::SegmentMembers(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> caller =
       auth_.Authorize(context, "/custflow.v1.TaggingService/SegmentMembers");
   if (!caller.ok()) return core::ToGrpcStatus(caller.status());
-  absl::StatusOr<v1::SegmentMembersResponse> page = tagging::SegmentMembers(store_).Page(*request);
+  absl::StatusOr<v1::SegmentMembersResponse> page =
+      tagging::SegmentMembers(store_).Page(*request, auth::RowScope::Of(*caller));
   if (!page.ok()) return core::ToGrpcStatus(page.status());
   *response = std::move(*page);
   return grpc::Status::OK;
@@ -140,9 +155,23 @@ grpc::Status TaggingService::TagHistory(grpc::ServerContext* context, const v1::
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "tag history needs ClickHouse (CLICKHOUSE_URL is empty)");
   }
+  grpc::Status in_scope = CheckHistoryScope(auth::RowScope::Of(*caller), request->customer_id());
+  if (!in_scope.ok()) return in_scope;
   absl::StatusOr<v1::TagHistoryResponse> history = QueryTagHistory(*history_, *request);
   if (!history.ok()) return core::ToGrpcStatus(history.status());
   *response = std::move(*history);
+  return grpc::Status::OK;
+}
+
+grpc::Status TaggingService::CheckHistoryScope(const auth::RowScope& scope, const std::string& customer_id) {
+  // The history table knows no departments or owners: the customer's current profile
+  // decides, as for Explain. A scope of everything needs no read and keeps the history of
+  // customers merged or gone.
+  if (scope.kind() == auth::RowScope::Kind::kEverything) return grpc::Status::OK;
+  if (customer_id.empty()) return grpc::Status::OK;  // QueryTagHistory refuses it
+  absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
+  if (!profile.ok()) return core::ToGrpcStatus(profile.status());
+  if (!*profile || !profile::InScope(scope, **profile)) return NoCustomer(customer_id);
   return grpc::Status::OK;
 }
 

@@ -39,6 +39,10 @@ class TaggingService final : public v1::TaggingService::Service {
                      grpc::ServerWriter<v1::SweepProgress>* writer) override;
 
  private:
+  // OK when a caller of `scope` may read the tag history of `customer_id`, else the
+  // NOT_FOUND a missing customer gets (or the store's error).
+  grpc::Status CheckHistoryScope(const auth::RowScope& scope, const std::string& customer_id);
+
   RuleBook& rules_;
   Tagger& tagger_;
   profile::ProfileStore& store_;

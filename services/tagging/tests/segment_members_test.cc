@@ -20,6 +20,9 @@
 namespace custflow::tagging {
 namespace {
 
+// The paging tests read as an administrator; tagging_scope_test covers narrower scopes.
+const auth::RowScope kEverything = auth::RowScope::Of({.name = "root", .role = auth::Role::kAdmin});
+
 // "c007": ids whose lexical order is their numeric order.
 std::string CustomerId(int n) {
   char id[16];
@@ -78,7 +81,7 @@ class SegmentMembersTest : public ::testing::Test {
     request.set_expression(expression);
     request.set_page_size(page_size);
     request.set_page_token(token);
-    absl::StatusOr<v1::SegmentMembersResponse> response = segments.Page(request);
+    absl::StatusOr<v1::SegmentMembersResponse> response = segments.Page(request, kEverything);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : v1::SegmentMembersResponse();
   }
@@ -251,7 +254,7 @@ TEST_F(SegmentMembersTest, RejectsABadExpressionOrPageSize) {
     v1::SegmentMembersRequest proto;
     proto.set_expression(request.expression);
     proto.set_page_size(request.page_size);
-    absl::StatusOr<v1::SegmentMembersResponse> response = segments.Page(proto);
+    absl::StatusOr<v1::SegmentMembersResponse> response = segments.Page(proto, kEverything);
     ASSERT_FALSE(response.ok()) << request.expression;
     EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(std::string(response.status().message()), request.message);
