@@ -4,6 +4,9 @@
 // restarted each time. Every interaction and every profile version is then stored
 // exactly once.
 #include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <random>
@@ -119,6 +122,7 @@ class SinkKillTest : public ::testing::Test {
   void StartSink(int round) {
     std::cout << "round " << round << " starts at " << Elapsed() << " s\n";
     int grpc_port = testing::FreeLoopbackPort();
+    log_ = dir_.path() / ("reporting-" + std::to_string(round) + ".log");
     auto process = testing::LocalProcess::Start(
         {"env", "CUSTFLOW_KAFKA_BROKERS=" + kafka_->bootstrap_servers(),
          "CUSTFLOW_CLICKHOUSE_URL=" + clickhouse_->url(),
@@ -126,7 +130,7 @@ class SinkKillTest : public ::testing::Test {
          "CUSTFLOW_REPORTING_HTTP_ADDRESS=127.0.0.1:" + std::to_string(testing::FreeLoopbackPort()),
          // Small batches, so every kill lands between or inside inserts of a long drain.
          "CUSTFLOW_REPORTING_SINK_BATCH=500", CUSTFLOW_REPORTING_BIN},
-        dir_.path() / ("reporting-" + std::to_string(round) + ".log"));
+        log_);
     ASSERT_TRUE(process.ok()) << process.status();
     sink_ = std::move(*process);
     absl::Status listening = sink_.WaitForPort(grpc_port, seconds(30));
@@ -147,10 +151,25 @@ class SinkKillTest : public ::testing::Test {
         .value_or(0);
   }
 
+  // The last lines of the running sink's log, to say why it stalled.
+  std::string LogTail() const {
+    std::ifstream in(log_);
+    std::deque<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      lines.push_back(line);
+      if (lines.size() > 30) lines.pop_front();
+    }
+    std::string tail;
+    for (const std::string& line : lines) tail += line + "\n";
+    return tail;
+  }
+
   // Waits until the sink stores rows beyond `before` (it owns its partitions and writes)
-  // or has stored them all.
+  // or has stored them all. A restarted sink first waits for the group to drop the killed
+  // one's membership, and after a ClickHouse crash for its tables to load: on a loaded
+  // machine that can take most of a minute.
   void WaitForProgress(uint64_t before) {
-    auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    auto deadline = std::chrono::steady_clock::now() + seconds(120);
     auto progressed = [&] {
       uint64_t stored = StoredRows();
       return stored > before || stored >= kRows;
@@ -158,7 +177,7 @@ class SinkKillTest : public ::testing::Test {
     while (!progressed() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(milliseconds(10));
     }
-    ASSERT_TRUE(progressed()) << "the sink made no progress";
+    ASSERT_TRUE(progressed()) << "the sink made no progress; the end of its log:\n" << LogTail();
   }
 
   int64_t Elapsed() const {
@@ -171,6 +190,7 @@ class SinkKillTest : public ::testing::Test {
   std::optional<testing::LocalKafkaBroker> kafka_;
   std::optional<clickhouse::HttpClickHouseClient> client_;
   testing::LocalProcess sink_;
+  std::filesystem::path log_;
 };
 
 TEST_F(SinkKillTest, KillNineAtRandomMomentsNeitherLosesNorDoublesARow) {
