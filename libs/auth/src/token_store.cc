@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "custflow/core/config.h"
+#include "custflow/yaml/known_keys.h"
 
 namespace custflow::auth {
 namespace {
@@ -49,20 +50,8 @@ class Reader {
 
   // Reports keys of `map` other than `known`; false when `map` is not a mapping.
   bool CheckMap(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known) {
-    if (!map.IsMap()) {
-      Error(map.Mark(), std::string(what) + " must be a mapping");
-      return false;
-    }
-    for (const auto& entry : map) {
-      std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string expected;
-        for (std::string_view name : known) expected += (expected.empty() ? "" : ", ") + std::string(name);
-        Error(entry.first.Mark(),
-              "unknown key '" + key + "' in " + std::string(what) + " (expected " + expected + ")");
-      }
-    }
-    return true;
+    return yaml::CheckKnownKeys(map, what, known,
+                                [this](const YAML::Mark& mark, std::string reason) { Error(mark, reason); });
   }
 
   // The scalar under `key`, empty when absent.

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <utility>
 
+#include "custflow/yaml/known_keys.h"
+
 namespace custflow::tagging {
 namespace {
 
@@ -37,22 +39,10 @@ class Reader {
     error.set_reason(std::move(reason));
   }
 
-  // Reports keys of `map` other than `known`; false when `map` is not a map.
+  // Reports keys of `map` other than `known`; false when `map` is not a mapping.
   bool CheckMap(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known) {
-    if (!map.IsMap()) {
-      Error(map.Mark(), std::string(what) + " must be a mapping");
-      return false;
-    }
-    for (const auto& entry : map) {
-      std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string expected;
-        for (std::string_view name : known) expected += (expected.empty() ? "" : ", ") + std::string(name);
-        Error(entry.first.Mark(),
-              "unknown key '" + key + "' in " + std::string(what) + " (expected " + expected + ")");
-      }
-    }
-    return true;
+    return yaml::CheckKnownKeys(map, what, known,
+                                [this](const YAML::Mark& mark, std::string reason) { Error(mark, reason); });
   }
 
   std::optional<std::string> Text(const YAML::Node& map, const char* key, std::string_view what,
