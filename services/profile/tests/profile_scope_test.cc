@@ -16,11 +16,10 @@
 #include "custflow/auth/permissions.h"
 #include "custflow/auth/principal.h"
 #include "custflow/auth/request_authenticator.h"
-#include "custflow/auth/token_digest.h"
-#include "custflow/auth/token_store.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "services/profile/profile_service.h"
 #include "services/profile/tests/profile_test_support.h"
+#include "tests/support/test_callers.h"
 
 namespace custflow::profile::test {
 namespace {
@@ -51,9 +50,8 @@ std::string FullMethod(const std::string& method) {
   return "/" + std::string(v1::ProfileService::service_full_name()) + "/" + method;
 }
 
-std::string Digest(const std::string& token) { return auth::DigestToHex(auth::DigestToken(token)); }
-
-// A role of the table: its principal, its token and the customers its scope holds.
+// A role of the table: its test caller (test_callers.h: the manager of "east", the rep
+// owning "x") and the customers its scope holds.
 struct Role {
   std::string label;
   auth::Principal principal;
@@ -61,28 +59,21 @@ struct Role {
   Ids visible;
 };
 
+Role Of(std::string label, auth::Role role, Ids visible) {
+  const custflow::testing::TestCaller& caller = custflow::testing::CallerOf(role);
+  return {.label = std::move(label),
+          .principal = caller.principal,
+          .token = caller.token,
+          .visible = std::move(visible)};
+}
+
 const std::vector<Role>& Roles() {
   static const std::vector<Role> roles = {
-      {.label = "admin",
-       .principal = {.name = "root", .role = auth::Role::kAdmin},
-       .token = "scope-test-admin-token",
-       .visible = kEveryone},
-      {.label = "manager",
-       .principal = {.name = "boss.east", .role = auth::Role::kManager, .department = "east"},
-       .token = "scope-test-manager-token",
-       .visible = {"c1", "c2", "c3", "c4"}},
-      {.label = "sales",
-       .principal = {.name = "rep.x", .role = auth::Role::kSales, .department = "east", .owner = "x"},
-       .token = "scope-test-sales-token",
-       .visible = {"c1", "c2", "c3", "c7"}},
-      {.label = "service",
-       .principal = {.name = "tagger", .role = auth::Role::kService},
-       .token = "scope-test-service-token",
-       .visible = kEveryone},
-      {.label = "ingest",
-       .principal = {.name = "pos", .role = auth::Role::kIngest},
-       .token = "scope-test-ingest-token",
-       .visible = {}},
+      Of("admin", auth::Role::kAdmin, kEveryone),
+      Of("manager", auth::Role::kManager, {"c1", "c2", "c3", "c4"}),
+      Of("sales", auth::Role::kSales, {"c1", "c2", "c3", "c7"}),
+      Of("service", auth::Role::kService, kEveryone),
+      Of("ingest", auth::Role::kIngest, {}),
   };
   return roles;
 }
@@ -93,19 +84,6 @@ const Role& RoleNamed(const std::string& label) {
   }
   ADD_FAILURE() << "no role " << label;
   return Roles().front();
-}
-
-std::string TokenFile() {
-  std::string file = "principals:\n";
-  for (const Role& role : Roles()) {
-    const auth::Principal& principal = role.principal;
-    file +=
-        "  - name: " + principal.name + "\n    role: " + std::string(auth::RoleName(principal.role)) + "\n";
-    if (!principal.department.empty()) file += "    department: " + principal.department + "\n";
-    if (!principal.owner.empty()) file += "    owner: " + principal.owner + "\n";
-    file += "    token_sha256: " + Digest(role.token) + "\n";
-  }
-  return file;
 }
 
 Ids Intersect(const Ids& a, const Ids& b) {
@@ -142,24 +120,16 @@ class ProfileScopeTest : public ProfileTest {
       ASSERT_TRUE(applied.ok()) << applied;
     }
 
-    absl::StatusOr<auth::TokenStore> tokens = auth::TokenStore::Parse(TokenFile(), "test-tokens.yaml");
-    ASSERT_TRUE(tokens.ok()) << tokens.status();
-    authenticator_.emplace(std::make_shared<const auth::TokenStore>(std::move(*tokens)));
-    service_.emplace(*store_, producer_, *authenticator_,
+    service_.emplace(*store_, producer_, authenticator_,
                      ProfileServiceOptions{.commands_topic = kTopics.commands,
                                            .interactions_topic = kTopics.interactions});
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&*service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::ProfileService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    served_ = custflow::testing::ServeOnLoopback({&*service_});
+    stub_ =
+        v1::ProfileService::NewStub(grpc::CreateChannel(served_.target, grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
+    if (served_.server) served_.server->Shutdown();
   }
 
   std::unique_ptr<grpc::ClientContext> As(const Role& role) {
@@ -205,9 +175,9 @@ class ProfileScopeTest : public ProfileTest {
     return stub_->AddFollowUp(As(role).get(), request, &response);
   }
 
-  std::optional<auth::RequestAuthenticator> authenticator_;
+  const auth::RequestAuthenticator authenticator_ = custflow::testing::TestAuthenticator();
   std::optional<ProfileService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  custflow::testing::LoopbackServer served_;
   std::unique_ptr<v1::ProfileService::Stub> stub_;
 };
 

@@ -14,8 +14,6 @@
 
 #include "custflow/auth/permissions.h"
 #include "custflow/auth/request_authenticator.h"
-#include "custflow/auth/token_digest.h"
-#include "custflow/auth/token_store.h"
 #include "custflow/core/http_server.h"
 #include "custflow/runtime/auth_setup.h"
 #include "gmock/gmock.h"
@@ -25,6 +23,7 @@
 #include "services/reporting/tests/unreachable_clickhouse.h"
 #include "tests/http_client.h"
 #include "tests/support/every_rpc.h"
+#include "tests/support/test_callers.h"
 
 namespace custflow::reporting {
 namespace {
@@ -35,36 +34,11 @@ using ::testing::StartsWith;
 
 constexpr std::string_view kService = "custflow.v1.ReportingService";
 
-std::string Digest(std::string_view token) { return auth::DigestToHex(auth::DigestToken(token)); }
+using custflow::testing::Bearer;
+using custflow::testing::TestCaller;
 
-const std::string kTokenFile = R"(principals:
-  - name: root
-    role: admin
-    token_sha256: )" + Digest("token-admin") +
-                               R"(
-  - name: li.na
-    role: sales
-    department: sales-1
-    owner: li.na
-    token_sha256: )" + Digest("token-sales") +
-                               R"(
-  - name: pos
-    role: ingest
-    token_sha256: )" + Digest("token-ingest") +
-                               "\n";
-
-// A token of the file and the principal it stands for, to ask auth::Allows what it may do.
-struct Caller {
-  std::string token;
-  auth::Principal principal;
-};
-
-const Caller kAdmin = {"token-admin", {.name = "root", .role = auth::Role::kAdmin}};
-const Caller kSales = {
-    "token-sales", {.name = "li.na", .role = auth::Role::kSales, .department = "sales-1", .owner = "li.na"}};
-const Caller kIngest = {"token-ingest", {.name = "pos", .role = auth::Role::kIngest}};
-
-std::string Bearer(const std::string& token) { return "Bearer " + token; }
+const TestCaller& kAdmin = custflow::testing::CallerOf(auth::Role::kAdmin);
+const TestCaller& kIngest = custflow::testing::CallerOf(auth::Role::kIngest);
 
 std::vector<std::string> RpcNames() {
   const google::protobuf::ServiceDescriptor* service =
@@ -75,8 +49,6 @@ std::vector<std::string> RpcNames() {
   return names;
 }
 
-std::string FullMethod(const std::string& method) { return "/" + std::string(kService) + "/" + method; }
-
 bool IsAuthCode(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED;
 }
@@ -86,35 +58,22 @@ bool IsAuthCode(grpc::StatusCode code) {
 class ReportingAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<auth::TokenStore> tokens = auth::TokenStore::Parse(kTokenFile, "test-tokens.yaml");
-    ASSERT_TRUE(tokens.ok()) << tokens.status();
-    authenticator_ = std::make_unique<auth::RequestAuthenticator>(
-        std::make_shared<const auth::TokenStore>(*std::move(tokens)));
-    service_ = std::make_unique<ReportingService>(clickhouse_, *authenticator_);
-
-    grpc::ServerBuilder builder;
-    int grpc_port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &grpc_port);
-    builder.RegisterService(service_.get());
-    grpc_server_ = builder.BuildAndStart();
-    ASSERT_NE(grpc_server_, nullptr);
-    target_ = "127.0.0.1:" + std::to_string(grpc_port);
-
-    reports_ = std::make_unique<HttpReports>(*service_, HttpReportsOptions{});
+    served_ = custflow::testing::ServeOnLoopback({&service_});
+    reports_ = std::make_unique<HttpReports>(service_, HttpReportsOptions{});
     auto http_server =
         core::HttpServer::Start({.address = "127.0.0.1", .port = 0},
-                                runtime::RequireAuthentication(*authenticator_, reports_->Handler()));
+                                runtime::RequireAuthentication(authenticator_, reports_->Handler()));
     ASSERT_TRUE(http_server.ok()) << http_server.status();
     http_server_ = std::move(*http_server);
   }
 
   void TearDown() override {
     if (http_server_) http_server_->Stop();
-    if (grpc_server_) grpc_server_->Shutdown();
+    if (served_.server) served_.server->Shutdown();
   }
 
   std::map<std::string, grpc::StatusCode> CallEveryRpc(const std::string& authorization) const {
-    return custflow::testing::CallEveryRpc(target_, std::string(kService), authorization);
+    return custflow::testing::CallEveryRpc(served_.target, std::string(kService), authorization);
   }
 
   // POST /v1/reports/<route> with an empty request, and `authorization` unless empty.
@@ -126,10 +85,9 @@ class ReportingAuthTest : public ::testing::Test {
   }
 
   UnreachableClickHouse clickhouse_;
-  std::unique_ptr<auth::RequestAuthenticator> authenticator_;
-  std::unique_ptr<ReportingService> service_;
-  std::unique_ptr<grpc::Server> grpc_server_;
-  std::string target_;
+  const auth::RequestAuthenticator authenticator_ = custflow::testing::TestAuthenticator();
+  ReportingService service_{clickhouse_, authenticator_};
+  custflow::testing::LoopbackServer served_;
   std::unique_ptr<HttpReports> reports_;
   std::unique_ptr<core::HttpServer> http_server_;
 };
@@ -145,35 +103,27 @@ TEST_F(ReportingAuthTest, EveryRpcWithoutATokenIsUnauthenticatedBeforeAnySql) {
 }
 
 TEST_F(ReportingAuthTest, EveryRpcWithAWrongTokenIsUnauthenticated) {
-  for (const char* authorization : {"Bearer not-a-token", "token-admin", "Basic dG9rZW4tYWRtaW4="}) {
-    std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(authorization);
-
-    ASSERT_EQ(codes.size(), RpcNames().size()) << authorization;
-    for (const auto& [rpc, code] : codes) {
-      EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << authorization << " " << rpc;
-    }
+  EXPECT_EQ(custflow::testing::ExpectEveryRpcRefusesCallersWithoutAValidToken(served_.target,
+                                                                              std::string(kService)),
+            RpcNames().size());
+  // A token without its scheme is no credential either.
+  for (const auto& [rpc, code] : CallEveryRpc(kAdmin.token)) {
+    EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << rpc;
   }
   EXPECT_FALSE(clickhouse_.reached);
 }
 
 TEST_F(ReportingAuthTest, EachRoleGetsExactlyTheRpcsThePermissionTableAllows) {
-  for (const Caller& caller : {kSales, kIngest}) {
-    const std::string role(auth::RoleName(caller.principal.role));
-    std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(Bearer(caller.token));
-
-    ASSERT_EQ(codes.size(), RpcNames().size()) << role;
-    for (const auto& [rpc, code] : codes) {
-      if (auth::Allows(caller.principal, FullMethod(rpc))) {
-        EXPECT_FALSE(IsAuthCode(code)) << role << " " << rpc << ": " << code;
-      } else {
-        EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED) << role << " " << rpc;
-      }
-    }
+  for (const TestCaller& caller : custflow::testing::CallersOfEveryRole()) {
+    EXPECT_EQ(custflow::testing::ExpectAnswersFollowThePermissionTable(served_.target, std::string(kService),
+                                                                       caller)
+                  .size(),
+              RpcNames().size());
   }
 }
 
 TEST_F(ReportingAuthTest, TheIngestRoleReadsNoReportAndReachesNoClickHouse) {
-  std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(Bearer(kIngest.token));
+  std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(Bearer(kIngest));
 
   ASSERT_EQ(codes.size(), RpcNames().size());
   for (const auto& [rpc, code] : codes) EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED) << rpc;
@@ -181,7 +131,7 @@ TEST_F(ReportingAuthTest, TheIngestRoleReadsNoReportAndReachesNoClickHouse) {
 }
 
 TEST_F(ReportingAuthTest, TheAdministratorIsNeverRefused) {
-  std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(Bearer(kAdmin.token));
+  std::map<std::string, grpc::StatusCode> codes = CallEveryRpc(Bearer(kAdmin));
 
   ASSERT_EQ(codes.size(), RpcNames().size());
   for (const auto& [rpc, code] : codes) EXPECT_FALSE(IsAuthCode(code)) << rpc << ": " << code;
@@ -204,10 +154,10 @@ TEST_F(ReportingAuthTest, HttpRoutesAnswer401WithoutAToken) {
 }
 
 TEST_F(ReportingAuthTest, HttpRoutesAnswerEachRoleAsThePermissionTableSays) {
-  for (const Caller& caller : {kAdmin, kSales, kIngest}) {
+  for (const TestCaller& caller : custflow::testing::CallersOfEveryRole()) {
     const std::string role(auth::RoleName(caller.principal.role));
     for (const std::string& method : HttpReports::JsonMethods()) {
-      Reply reply = Post(method, Bearer(caller.token));
+      Reply reply = Post(method, Bearer(caller));
 
       if (auth::AllowsHttpRoute(caller.principal, "POST", "/v1/reports/" + method)) {
         EXPECT_NE(reply.status, 401) << role << " " << method;
@@ -221,14 +171,14 @@ TEST_F(ReportingAuthTest, HttpRoutesAnswerEachRoleAsThePermissionTableSays) {
 
 TEST_F(ReportingAuthTest, TheIngestRoleIsForbiddenEveryHttpRoute) {
   for (const std::string& method : HttpReports::JsonMethods()) {
-    EXPECT_EQ(Post(method, Bearer(kIngest.token)).status, 403) << method;
+    EXPECT_EQ(Post(method, Bearer(kIngest)).status, 403) << method;
   }
-  EXPECT_EQ(Post("Distribution.csv", Bearer(kIngest.token)).status, 403);
+  EXPECT_EQ(Post("Distribution.csv", Bearer(kIngest)).status, 403);
   EXPECT_FALSE(clickhouse_.reached);
 }
 
 TEST_F(ReportingAuthTest, TheAdministratorGetsAnAnswerOverHttp) {
-  Reply reply = Post("ListMetrics", Bearer(kAdmin.token));
+  Reply reply = Post("ListMetrics", Bearer(kAdmin));
 
   EXPECT_EQ(reply.status, 200) << reply.body;
 }

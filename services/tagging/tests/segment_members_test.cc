@@ -15,7 +15,7 @@
 
 #include "custflow/redis/hiredis_client.h"
 #include "services/profile/profile_store.h"
-#include "tests/support/redis_server.h"
+#include "services/tagging/tests/profile_store_test.h"
 
 namespace custflow::tagging {
 namespace {
@@ -30,20 +30,8 @@ std::string CustomerId(int n) {
   return id;
 }
 
-class SegmentMembersTest : public ::testing::Test {
+class SegmentMembersTest : public ProfileStoreTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<custflow::testing::LocalRedisServer> server = custflow::testing::StartRedisServer();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_.emplace(*std::move(server));
-    redis::HiredisOptions options;
-    options.port = server_->port();
-    absl::StatusOr<std::unique_ptr<redis::RedisClient>> client = redis::HiredisClient::Create(options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    redis_ = *std::move(client);
-    store_.emplace(*redis_);
-  }
-
   // Sets the tags of each customer in `tags` (creating the profile when new) in one commit,
   // as the profile service's applier would.
   void SetTags(const std::map<std::string, std::vector<std::string>>& tags) {
@@ -105,9 +93,6 @@ class SegmentMembersTest : public ::testing::Test {
     return ids;
   }
 
-  std::optional<custflow::testing::LocalRedisServer> server_;
-  std::unique_ptr<redis::RedisClient> redis_;
-  std::optional<profile::ProfileStore> store_;
   std::optional<int64_t> applied_;
 };
 

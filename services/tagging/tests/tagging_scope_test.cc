@@ -18,8 +18,6 @@
 #include "absl/strings/str_cat.h"
 #include "custflow/auth/permissions.h"
 #include "custflow/auth/request_authenticator.h"
-#include "custflow/auth/token_digest.h"
-#include "custflow/auth/token_store.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/core/metrics.h"
 #include "custflow/domain/topics.h"
@@ -29,7 +27,8 @@
 #include "services/profile/profile_store.h"
 #include "services/tagging/tagger.h"
 #include "services/tagging/tagging_service.h"
-#include "tests/support/redis_server.h"
+#include "services/tagging/tests/profile_store_test.h"
+#include "tests/support/test_callers.h"
 
 namespace custflow::tagging {
 namespace {
@@ -68,43 +67,24 @@ struct Role {
 // Names the role in test output instead of dumping its bytes.
 void PrintTo(const Role& role, std::ostream* out) { *out << role.label; }
 
-const std::vector<Role>& Roles() {
-  static const std::vector<Role> roles = {
-      {.label = "admin",
-       .principal = {.name = "root", .role = auth::Role::kAdmin},
-       .token = "tagging-scope-admin-token",
-       .visible = kEveryone},
-      {.label = "manager",
-       .principal = {.name = "boss.east", .role = auth::Role::kManager, .department = "east"},
-       .token = "tagging-scope-manager-token",
-       .visible = {"c1", "c2", "c3", "c4"}},
-      {.label = "sales",
-       .principal = {.name = "rep.x", .role = auth::Role::kSales, .department = "east", .owner = "x"},
-       .token = "tagging-scope-sales-token",
-       .visible = {"c1", "c2", "c3", "c7"}},
-      {.label = "service",
-       .principal = {.name = "tagger", .role = auth::Role::kService},
-       .token = "tagging-scope-service-token",
-       .visible = kEveryone},
-      {.label = "ingest",
-       .principal = {.name = "pos", .role = auth::Role::kIngest},
-       .token = "tagging-scope-ingest-token",
-       .visible = {}},
-  };
-  return roles;
+// The test caller of `role` (test_callers.h: the manager of "east", the rep owning "x").
+Role Of(std::string label, auth::Role role, Ids visible) {
+  const custflow::testing::TestCaller& caller = custflow::testing::CallerOf(role);
+  return {.label = std::move(label),
+          .principal = caller.principal,
+          .token = caller.token,
+          .visible = std::move(visible)};
 }
 
-std::string TokenFile() {
-  std::string file = "principals:\n";
-  for (const Role& role : Roles()) {
-    const auth::Principal& principal = role.principal;
-    absl::StrAppend(&file, "  - name: ", principal.name,
-                    "\n    role: ", std::string(auth::RoleName(principal.role)), "\n");
-    if (!principal.department.empty()) absl::StrAppend(&file, "    department: ", principal.department, "\n");
-    if (!principal.owner.empty()) absl::StrAppend(&file, "    owner: ", principal.owner, "\n");
-    absl::StrAppend(&file, "    token_sha256: ", auth::DigestToHex(auth::DigestToken(role.token)), "\n");
-  }
-  return file;
+const std::vector<Role>& Roles() {
+  static const std::vector<Role> roles = {
+      Of("admin", auth::Role::kAdmin, kEveryone),
+      Of("manager", auth::Role::kManager, {"c1", "c2", "c3", "c4"}),
+      Of("sales", auth::Role::kSales, {"c1", "c2", "c3", "c7"}),
+      Of("service", auth::Role::kService, kEveryone),
+      Of("ingest", auth::Role::kIngest, {}),
+  };
+  return roles;
 }
 
 bool MayCall(const Role& role, const std::string& method) {
@@ -129,38 +109,23 @@ class EmptyHistory : public clickhouse::ClickHouseClient {
   int queries = 0;
 };
 
-class TaggingScopeTest : public ::testing::Test {
+class TaggingScopeTest : public ProfileStoreTest {
  protected:
   void SetUp() override {
-    absl::StatusOr<custflow::testing::LocalRedisServer> redis_server = custflow::testing::StartRedisServer();
-    ASSERT_TRUE(redis_server.ok()) << redis_server.status();
-    redis_server_.emplace(*std::move(redis_server));
-    redis::HiredisOptions redis_options;
-    redis_options.port = redis_server_->port();
-    absl::StatusOr<std::unique_ptr<redis::RedisClient>> redis = redis::HiredisClient::Create(redis_options);
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = *std::move(redis);
-    store_.emplace(*redis_);
+    ProfileStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_NO_FATAL_FAILURE(SeedCustomers());
     ASSERT_TRUE(rules_.Reload().ok());
     tagger_.emplace(rules_, producer_, metrics_, domain::kCommandsTopic);
 
-    absl::StatusOr<auth::TokenStore> tokens = auth::TokenStore::Parse(TokenFile(), "test-tokens.yaml");
-    ASSERT_TRUE(tokens.ok()) << tokens.status();
-    auth_.emplace(std::make_shared<const auth::TokenStore>(*std::move(tokens)));
-    service_.emplace(rules_, *tagger_, *store_, &history_, *auth_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&*service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(port, 0);
-    stub_ = v1::TaggingService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    service_.emplace(rules_, *tagger_, *store_, &history_, auth_);
+    served_ = custflow::testing::ServeOnLoopback({&*service_});
+    stub_ =
+        v1::TaggingService::NewStub(grpc::CreateChannel(served_.target, grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
+    if (served_.server) served_.server->Shutdown();
   }
 
   // Commits every seed in one write, as the profile service's applier would, so the search
@@ -232,17 +197,14 @@ class TaggingScopeTest : public ::testing::Test {
     return members;
   }
 
-  std::optional<custflow::testing::LocalRedisServer> redis_server_;
-  std::unique_ptr<redis::RedisClient> redis_;
-  std::optional<profile::ProfileStore> store_;
   RuleBook rules_{""};
   kafka::InMemoryProducer producer_;
   core::MetricsRegistry metrics_;
   std::optional<Tagger> tagger_;
   EmptyHistory history_;
-  std::optional<auth::RequestAuthenticator> auth_;
+  const auth::RequestAuthenticator auth_ = custflow::testing::TestAuthenticator();
   std::optional<TaggingService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  custflow::testing::LoopbackServer served_;
   std::unique_ptr<v1::TaggingService::Stub> stub_;
 };
 
