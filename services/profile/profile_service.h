@@ -18,6 +18,7 @@
 #include "custflow/v1/command.pb.h"
 #include "custflow/v1/profile.grpc.pb.h"
 #include "services/profile/profile_store.h"
+#include "services/profile/row_scope.h"
 
 namespace custflow::profile {
 
@@ -41,14 +42,6 @@ struct ProfileServiceOptions {
 // CPU per GetProfile from about 260 us to about 55 us here (docs/PERFORMANCE.md).
 using ProfileServiceBase = v1::ProfileService::WithCallbackMethod_GetProfile<
     v1::ProfileService::WithCallbackMethod_BatchGetProfiles<v1::ProfileService::Service>>;
-
-// The search term every customer in `scope` has ("department=A" for a manager's scope,
-// "owner=x" for a sales rep's, "all" for everything), or nullopt for a scope of nothing:
-// reads walk or intersect its index like any filter term.
-std::optional<std::string> ScopeSearchTerm(const auth::RowScope& scope);
-
-// Whether `profile`'s customer is in `scope`.
-bool InScope(const auth::RowScope& scope, const v1::Profile& profile);
 
 class ProfileService final : public ProfileServiceBase {
  public:

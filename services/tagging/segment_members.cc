@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "custflow/domain/search_terms.h"
 #include "custflow/tagging/tag_expression.h"
-#include "services/profile/profile_service.h"
+#include "services/profile/row_scope.h"
 
 namespace custflow::tagging {
 namespace {

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "custflow/core/grpc_status.h"
-#include "services/profile/profile_service.h"
+#include "services/profile/row_scope.h"
 #include "services/tagging/segment_members.h"
 #include "services/tagging/tag_history.h"
 
