@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/reporting/chart.h"
+#include "services/reporting/period_text.h"
 
 namespace custflow::reporting {
 namespace {
@@ -110,26 +111,8 @@ std::string PeriodText(const v1::Report& report, bool chinese) {
         return absl::StrCat(y, "年", m, "月", d, "日");
     }
   }
-  const char* length = "day";
-  switch (report.granularity()) {
-    case v1::METRIC_GRANULARITY_YEAR:
-      length = "year";
-      break;
-    case v1::METRIC_GRANULARITY_QUARTER:
-      length = "quarter";
-      break;
-    case v1::METRIC_GRANULARITY_MONTH:
-      length = "month";
-      break;
-    case v1::METRIC_GRANULARITY_WEEK:
-      length = "week";
-      break;
-    default:
-      break;
-  }
-  char iso[16];
-  std::snprintf(iso, sizeof iso, "%04d-%02u-%02u", y, m, d);
-  return absl::StrCat(iso, ", ", length);
+  return absl::StrCat(DayText(floor<days>(sys_seconds(seconds(report.period_start().seconds())))), ", ",
+                      std::string(GranularityName(report.granularity())));
 }
 
 // Column widths: each column's widest text when they all fit; otherwise every column gets

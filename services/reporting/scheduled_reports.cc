@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "custflow/core/log.h"
 #include "services/reporting/metrics.h"
+#include "services/reporting/period_text.h"
 #include "services/reporting/templates.h"
 
 namespace custflow::reporting {
@@ -21,28 +22,14 @@ using std::chrono::sys_days;
 
 struct Frequency {
   std::string_view word;
-  std::string_view period;  // in file names
   v1::MetricGranularity granularity;
 };
 
 constexpr Frequency kFrequencies[] = {
-    {"daily", "day", v1::METRIC_GRANULARITY_DAY},
-    {"weekly", "week", v1::METRIC_GRANULARITY_WEEK},
-    {"monthly", "month", v1::METRIC_GRANULARITY_MONTH},
+    {"daily", v1::METRIC_GRANULARITY_DAY},
+    {"weekly", v1::METRIC_GRANULARITY_WEEK},
+    {"monthly", v1::METRIC_GRANULARITY_MONTH},
 };
-
-std::string_view PeriodWord(v1::MetricGranularity granularity) {
-  for (const Frequency& frequency : kFrequencies) {
-    if (frequency.granularity == granularity) return frequency.period;
-  }
-  return "period";
-}
-
-std::string DayText(sys_days day) {
-  const std::chrono::year_month_day date(day);
-  return absl::StrFormat("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                         static_cast<unsigned>(date.day()));
-}
 
 absl::Status WriteWhole(const std::filesystem::path& path, const std::string& bytes) {
   const std::filesystem::path partial = path.string() + ".partial";
@@ -114,9 +101,9 @@ ReportScheduler::ReportScheduler(std::vector<ScheduledReport> schedule, RenderFu
 
 std::filesystem::path ReportScheduler::FileOf(const ScheduledReport& entry, sys_days period_start,
                                               ExportFormat format) const {
-  return options_.folder / absl::StrCat(entry.template_id, "-", std::string(PeriodWord(entry.granularity)),
-                                        "-", DayText(period_start), "-", entry.language, ".",
-                                        std::string(ExtensionOf(format)));
+  return options_.folder /
+         absl::StrCat(entry.template_id, "-", std::string(GranularityName(entry.granularity)), "-",
+                      DayText(period_start), "-", entry.language, ".", std::string(ExtensionOf(format)));
 }
 
 absl::StatusOr<std::vector<std::filesystem::path>> ReportScheduler::RunOnce() {

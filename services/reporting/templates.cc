@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "services/reporting/findings.h"
 #include "services/reporting/metrics.h"
+#include "services/reporting/period_text.h"
 #include "services/reporting/report_cells.h"
 
 namespace custflow::reporting {
@@ -165,12 +166,6 @@ class ReportComposer {
   }
 
   static int64_t Seconds(sys_days day) { return std::chrono::sys_seconds(day).time_since_epoch().count(); }
-  static std::string DayText(sys_days day) {
-    const std::chrono::year_month_day date(day);
-    return absl::StrFormat("%04d-%02u-%02u", static_cast<int>(date.year()),
-                           static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  }
-
   static std::optional<double> Value(const v1::MetricRow& row) {
     return row.has_value() ? std::optional<double>(row.value()) : std::nullopt;
   }

@@ -32,5 +32,15 @@ start_redis() {
   pids+=($!)
   wait_for redis-cli -p "$redis_port" ping
 }
+# Starts a throw-away clickhouse-server with the project's config and sets ch_http (its
+# HTTP port).
+start_clickhouse() {
+  ch_http=$(free_port)
+  "$repo/deploy/local/clickhouse/render-config.sh" "$work/clickhouse" "$ch_http" "$(free_port)"
+  "$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)" \
+    --config-file="$work/clickhouse/config.xml" >"$work/clickhouse.log" 2>&1 &
+  pids+=($!)
+  wait_for curl -sf "http://127.0.0.1:$ch_http/ping"
+}
 # CPU seconds (user + system) a process has used so far.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }

@@ -21,12 +21,7 @@ start_broker custflow.interactions.v1,custflow.profiles.v1
 bootstrap=$CUSTFLOW_KAFKA_BROKERS
 start_redis
 
-ch_http=$(free_port)
-"$repo/deploy/local/clickhouse/render-config.sh" "$work/clickhouse" "$ch_http" "$(free_port)"
-"$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)" \
-  --config-file="$work/clickhouse/config.xml" >"$work/clickhouse.log" 2>&1 &
-pids+=($!)
-wait_for curl -sf "http://127.0.0.1:$ch_http/ping"
+start_clickhouse
 
 ingest_grpc=$(free_port)
 ingest_http=$(free_port)

@@ -19,12 +19,7 @@ repeat=${REPEAT:-10}
 bench="$build_dir/tools/loadgen/custflow-report-bench"
 
 source "$repo/tests/bench/bench_lib.sh"
-ch_http=$(free_port)
-"$repo/deploy/local/clickhouse/render-config.sh" "$work/clickhouse" "$ch_http" "$(free_port)"
-"$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)" \
-  --config-file="$work/clickhouse/config.xml" >"$work/clickhouse.log" 2>&1 &
-pids+=($!)
-wait_for curl -sf "http://127.0.0.1:$ch_http/ping"
+start_clickhouse
 url=http://127.0.0.1:$ch_http
 
 "$bench" load --customers "$customers" --versions "$versions" --interactions "$interactions" --clickhouse "$url"

@@ -23,12 +23,7 @@ pids+=($!)
 wait_for test -s "$work/bootstrap"
 bootstrap=$(cat "$work/bootstrap")
 
-ch_http=$(free_port)
-"$repo/deploy/local/clickhouse/render-config.sh" "$work/clickhouse" "$ch_http" "$(free_port)"
-"$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)" \
-  --config-file="$work/clickhouse/config.xml" >"$work/clickhouse.log" 2>&1 &
-pids+=($!)
-wait_for curl -sf "http://127.0.0.1:$ch_http/ping"
+start_clickhouse
 query() { curl -sS --fail-with-body "http://127.0.0.1:$ch_http/" --data-binary "$1"; }
 
 fill=$("$build_dir/tools/loadgen/custflow-sink-bench" --brokers "$bootstrap" --count "$events" \

@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "absl/time/time.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
 #include "custflow/v1/metrics.pb.h"
 #include "custflow/v1/reporting.pb.h"
+#include "services/reporting/csv_export.h"
 #include "services/reporting/distribution.h"
 #include "services/reporting/metrics.h"
 #include "services/reporting/schema.h"
@@ -202,10 +202,6 @@ google::protobuf::Timestamp At(int64_t seconds) {
   return at;
 }
 
-std::string DayOf(const google::protobuf::Timestamp& at) {
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(at.seconds()), absl::UTCTimeZone());
-}
-
 Case DistributionCase(std::string name, v1::DistributionRequest request, std::string hand_sql,
                       size_t key_columns = 1) {
   const bool cross = request.second_dimension() != v1::DIMENSION_UNSPECIFIED;
@@ -238,7 +234,7 @@ Case MetricCase(std::string name, const char* metric, v1::MetricGranularity gran
             if (!response.ok()) return response.status();
             Answer answer;
             for (const v1::MetricRow& row : response->rows()) {
-              std::string key = DayOf(row.period_start());
+              std::string key = reporting::Date(row.period_start());
               for (const std::string& value : row.breakdown_values()) key += "\t" + value;
               if (row.has_value()) answer[key] = row.value();
             }
