@@ -143,7 +143,9 @@ class PageWriter {
 
   void Write(const v1::Report& report) {
     Paragraph(report.title(), {.size = kTitleSize, .bold = true}, kText, 4);
-    Paragraph(PeriodText(report, chinese_), {.size = kBodySize + 1}, kMuted, 14);
+    // Single answers (export_documents.h) have no period.
+    if (report.has_period_start())
+      Paragraph(PeriodText(report, chinese_), {.size = kBodySize + 1}, kMuted, 14);
     for (const v1::ReportSection& section : report.sections()) WriteSection(section);
     if (report.findings_size() > 0) {
       Heading(chinese_ ? "发现" : "Findings", 0);

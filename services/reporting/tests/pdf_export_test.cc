@@ -111,6 +111,15 @@ class ReadersTest : public ::testing::Test {
     return pages;
   }
 
+  // ReportPdf of `report` written to `name` in the test's folder; the file's path.
+  std::string Written(const v1::Report& report, const std::string& name) {
+    const absl::StatusOr<std::string> pdf = ReportPdf(report);
+    EXPECT_TRUE(pdf.ok()) << pdf.status();
+    const std::string path = dir_ + "/" + name;
+    WriteFile(path, pdf.ok() ? *pdf : "");
+    return path;
+  }
+
   std::string PdfText(const std::string& pdf) {
     const ToolRun text = RunTool("pdftotext -enc UTF-8 '" + pdf + "' -");
     EXPECT_EQ(text.exit_code, 0) << text.output;
@@ -287,6 +296,20 @@ TEST_P(ReportPdfReadersTest, EveryPageRendersAndTheTextComesThrough) {
 
   const ToolRun info = RunTool("pdfinfo '" + path + "'");
   EXPECT_NE(info.output.find(report.title()), std::string::npos) << "metadata title missing: " << info.output;
+}
+
+// A single answer (a distribution) has no period: no "1970-01-01" line under the title.
+TEST_F(ReadersTest, AReportWithoutAPeriodPrintsNone) {
+  RequireTool("pdftoppm", "poppler-utils");
+  v1::Report report = SampleReport("en");
+  const std::string dated = PdfText(Written(report, "dated.pdf"));
+  report.clear_period_start();
+  report.clear_granularity();
+  const std::string undated = PdfText(Written(report, "undated.pdf"));
+
+  EXPECT_NE(dated.find("2026-04-01, month"), std::string::npos) << dated;
+  EXPECT_EQ(undated.find("1970-01-01"), std::string::npos) << undated;
+  EXPECT_NE(undated.find(report.title()), std::string::npos) << undated;
 }
 
 TEST_F(ReadersTest, LongTableContinuesOnTheNextPagesUnderARepeatedHeader) {
