@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
   consumer_options.on_assign = [&](std::vector<kafka::TopicPartitionOffset>& partitions) {
     return applier.StartAfterApplied(partitions);
   };
+  runtime::LogConsumerEvents(consumer_options);
   auto consumer = kafka::KafkaConsumer::Create(consumer_options);
   if (!consumer.ok()) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   consumer_options.on_revoke = [&](const std::vector<kafka::TopicPartition>& partitions) {
     if (batching) batching->Forget(partitions);
   };
+  runtime::LogConsumerEvents(consumer_options);
   auto consumer = kafka::KafkaConsumer::Create(consumer_options);
   if (!consumer.ok()) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});

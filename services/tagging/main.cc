@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
   consumer_options.group_id = group;
   consumer_options.client_id = "custflow-tagging";
   consumer_options.topics = {domain::kProfilesTopic};
+  runtime::LogConsumerEvents(consumer_options);
   auto consumer = kafka::KafkaConsumer::Create(consumer_options);
   if (!consumer.ok()) {
     core::LogError("cannot create Kafka consumer", {{"error", consumer.status().ToString()}});

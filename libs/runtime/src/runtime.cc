@@ -24,6 +24,22 @@ core::Health::Check RedisReadiness(redis::RedisClient& redis) {
   };
 }
 
+void LogConsumerEvents(kafka::ConsumerOptions& options) {
+  options.on_assign = [group = options.group_id, next = std::move(options.on_assign)](
+                          std::vector<kafka::TopicPartitionOffset>& partitions) {
+    core::LogInfo("Kafka partitions assigned", {{"group", group}, {"partitions", partitions.size()}});
+    return next ? next(partitions) : absl::OkStatus();
+  };
+  options.on_revoke = [group = options.group_id, next = std::move(options.on_revoke)](
+                          const std::vector<kafka::TopicPartition>& partitions) {
+    core::LogInfo("Kafka partitions revoked", {{"group", group}, {"partitions", partitions.size()}});
+    if (next) next(partitions);
+  };
+  options.on_error = [](const absl::Status& error) {
+    core::LogWarn("Kafka consumer error, retried by the client", {{"error", error.ToString()}});
+  };
+}
+
 int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
                       const kafka::ConsumeLoopOptions& options,
                       const std::function<absl::Status(std::span<const kafka::Message>)>& handle) {

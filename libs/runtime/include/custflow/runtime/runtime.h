@@ -12,6 +12,7 @@
 #include "custflow/core/service_host.h"
 #include "custflow/kafka/consume_loop.h"
 #include "custflow/kafka/consumer.h"
+#include "custflow/kafka/kafka_consumer.h"
 #include "custflow/redis/redis_client.h"
 
 namespace custflow::runtime {
@@ -22,6 +23,10 @@ absl::StatusOr<std::unique_ptr<redis::RedisClient>> ConnectRedis(const std::stri
 
 // A readiness check that PINGs Redis.
 core::Health::Check RedisReadiness(redis::RedisClient& redis);
+
+// Makes a consumer say what happens to it: the partitions it is given and loses (info, the
+// hooks already set still run) and the errors it recovers from by itself (warning).
+void LogConsumerEvents(kafka::ConsumerOptions& options);
 
 // Starts the host, runs `handle` over `consumer` on its own thread until shutdown is
 // requested (or the consumer fails, which requests it), then closes the consumer and
