@@ -312,7 +312,8 @@ HttpIngest::HttpIngest(EventSubmitter& submitter, const auth::RequestAuthenticat
       options_(std::move(options)),
       cors_(options_.allowed_origins, kAllowedMethods, "Retry-After"),
       authenticated_post_(
-          runtime::RequireAuthentication(auth, [this](HttpRequest request, core::HttpResponder responder) {
+          runtime::RequireAuthentication(auth, [this](std::optional<auth::Principal> /*caller*/,
+                                                      HttpRequest request, core::HttpResponder responder) {
             HttpResponse cors = cors_.Base(request);
             Post(request, std::move(cors), std::move(responder));
           })) {}

@@ -15,6 +15,7 @@
 
 #include "custflow/clickhouse/sql.h"
 #include "custflow/domain/customer_type.h"
+#include "services/reporting/row_scope_sql.h"
 
 namespace custflow::reporting {
 namespace {
@@ -49,9 +50,10 @@ bool HasPeriod(const v1::AnalysisScope& scope) { return scope.has_from(); }
 sys_seconds Instant(const google::protobuf::Timestamp& at) { return sys_seconds(seconds(at.seconds())); }
 
 // The conditions on the latest profile: not merged, and every filter of the scope.
-SqlText ScopeConditions(const v1::AnalysisScope& scope) {
+SqlText ScopeConditions(const v1::AnalysisScope& scope, const auth::RowScope& row_scope) {
   SqlText where;
-  where.Add(" WHERE profile_merged_into = ''");
+  where.Add(" WHERE profile_merged_into = ''")
+      .Add(AndInRowScope(row_scope, "profile_department", "profile_owner"));
   if (!scope.customer_types().empty()) {
     std::vector<std::string> words;
     for (int type : scope.customer_types())
@@ -67,7 +69,7 @@ SqlText ScopeConditions(const v1::AnalysisScope& scope) {
 
 // One row per customer in scope with kMeasureColumns: from the latest profiles (and all
 // rated interactions), or from the interactions in the period.
-SqlText CustomerMeasures(const v1::AnalysisScope& scope) {
+SqlText CustomerMeasures(const v1::AnalysisScope& scope, const auth::RowScope& row_scope) {
   SqlText sql;
   sql.Add(std::string("SELECT ") + kMeasureColumns + " FROM ");
   if (!HasPeriod(scope)) {
@@ -86,7 +88,7 @@ SqlText CustomerMeasures(const v1::AnalysisScope& scope) {
         .Add(" AND occurred_at < ? GROUP BY customer_id)", Instant(scope.to()))
         .Add(std::string(" ANY INNER JOIN (") + kLatestProfiles + ") USING customer_id");
   }
-  return sql.Add(ScopeConditions(scope));
+  return sql.Add(ScopeConditions(scope, row_scope));
 }
 
 // A measure's value and the condition for a customer to have one.
@@ -117,13 +119,13 @@ absl::StatusOr<MeasureSql> ValidMeasure(v1::CustomerMeasure measure, const char*
 }
 
 // The customers in scope that have the measure, as one column `value`.
-absl::StatusOr<SqlText> MeasureValues(const v1::DescribeRequest& request) {
+absl::StatusOr<SqlText> MeasureValues(const v1::DescribeRequest& request, const auth::RowScope& row_scope) {
   absl::StatusOr<MeasureSql> measure = ValidMeasure(request.measure(), "measure");
   if (!measure.ok()) return measure.status();
   if (absl::Status valid = ValidateScope(request.scope()); !valid.ok()) return valid;
   SqlText sql;
   sql.Add(std::string("SELECT ") + measure->value + " AS value FROM (")
-      .Add(CustomerMeasures(request.scope()))
+      .Add(CustomerMeasures(request.scope(), row_scope))
       .Add(std::string(") WHERE ") + measure->has_value);
   return sql;
 }
@@ -190,7 +192,7 @@ absl::Status ValidatePeriodScope(const v1::AnalysisScope& scope) {
 // One row per customer in scope with at least one ORDER_PLACED in the period:
 // customer_id, recency_days (whole days from the last order to the period's end),
 // order_total, net_amount_minor, satisfaction_sum, rated.
-SqlText OrderingCustomers(const v1::AnalysisScope& scope) {
+SqlText OrderingCustomers(const v1::AnalysisScope& scope, const auth::RowScope& row_scope) {
   SqlText sql;
   sql.Add(
          "SELECT customer_id, recency_days, order_total, net_amount_minor, satisfaction_sum, rated FROM"
@@ -204,7 +206,7 @@ SqlText OrderingCustomers(const v1::AnalysisScope& scope) {
       .Add(" FROM interactions WHERE occurred_at >= ?", Instant(scope.from()))
       .Add(" AND occurred_at < ? GROUP BY customer_id)", Instant(scope.to()))
       .Add(std::string(" ANY INNER JOIN (") + kLatestProfiles + ") USING customer_id")
-      .Add(ScopeConditions(scope))
+      .Add(ScopeConditions(scope, row_scope))
       .Add(" AND order_total > 0");
   return sql;
 }
@@ -343,8 +345,8 @@ absl::Status ValidateScope(const v1::AnalysisScope& scope) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> DescribeSql(const v1::DescribeRequest& request) {
-  absl::StatusOr<SqlText> values = MeasureValues(request);
+absl::StatusOr<std::string> DescribeSql(const v1::DescribeRequest& request, const auth::RowScope& row_scope) {
+  absl::StatusOr<SqlText> values = MeasureValues(request, row_scope);
   if (!values.ok()) return values.status();
   return SqlText()
       .Add(
@@ -357,8 +359,8 @@ absl::StatusOr<std::string> DescribeSql(const v1::DescribeRequest& request) {
       .Bind();
 }
 
-absl::StatusOr<std::string> ModeSql(const v1::DescribeRequest& request) {
-  absl::StatusOr<SqlText> values = MeasureValues(request);
+absl::StatusOr<std::string> ModeSql(const v1::DescribeRequest& request, const auth::RowScope& row_scope) {
+  absl::StatusOr<SqlText> values = MeasureValues(request, row_scope);
   if (!values.ok()) return values.status();
   return SqlText()
       .Add("SELECT value, count() AS frequency FROM (")
@@ -367,7 +369,8 @@ absl::StatusOr<std::string> ModeSql(const v1::DescribeRequest& request) {
       .Bind();
 }
 
-absl::StatusOr<std::string> CorrelateSql(const v1::CorrelateRequest& request) {
+absl::StatusOr<std::string> CorrelateSql(const v1::CorrelateRequest& request,
+                                         const auth::RowScope& row_scope) {
   absl::StatusOr<MeasureSql> x = ValidMeasure(request.x(), "x");
   if (!x.ok()) return x.status();
   absl::StatusOr<MeasureSql> y = ValidMeasure(request.y(), "y");
@@ -376,12 +379,12 @@ absl::StatusOr<std::string> CorrelateSql(const v1::CorrelateRequest& request) {
   return SqlText()
       .Add(std::string("SELECT count() AS n, corr(x, y) AS pearson FROM (SELECT ") + x->value + " AS x, " +
            y->value + " AS y FROM (")
-      .Add(CustomerMeasures(request.scope()))
+      .Add(CustomerMeasures(request.scope(), row_scope))
       .Add(std::string(") WHERE ") + x->has_value + " AND " + y->has_value + ")")
       .Bind();
 }
 
-absl::StatusOr<std::string> ParetoSql(const v1::ParetoRequest& request) {
+absl::StatusOr<std::string> ParetoSql(const v1::ParetoRequest& request, const auth::RowScope& row_scope) {
   if (absl::Status valid = ValidateScope(request.scope()); !valid.ok()) return valid;
   absl::StatusOr<double> percent = Percent(request.top_percent(), kDefaultParetoPercent, 100, "top_percent");
   if (!percent.ok()) return percent.status();
@@ -397,21 +400,23 @@ absl::StatusOr<std::string> ParetoSql(const v1::ParetoRequest& request) {
           " arrayFirstIndex(running -> running * 100 >= total_minor * 80, arrayCumSum(sorted)) AS "
           "customers_for_80"
           " FROM (SELECT net_amount_minor AS revenue FROM (")
-      .Add(CustomerMeasures(request.scope()))
+      .Add(CustomerMeasures(request.scope(), row_scope))
       .Add(") WHERE net_amount_minor > 0)")
       .Bind();
 }
 
-absl::StatusOr<std::string> RatedCustomersSql(const v1::SatisfactionExtremesRequest& request) {
+absl::StatusOr<std::string> RatedCustomersSql(const v1::SatisfactionExtremesRequest& request,
+                                              const auth::RowScope& row_scope) {
   if (absl::Status valid = ValidateSatisfaction(request); !valid.ok()) return valid;
   return SqlText()
       .Add("SELECT count() AS rated_customers FROM (")
-      .Add(CustomerMeasures(request.scope()))
+      .Add(CustomerMeasures(request.scope(), row_scope))
       .Add(") WHERE rated > 0")
       .Bind();
 }
 
-absl::StatusOr<std::string> SatisfactionGroupSql(const v1::SatisfactionExtremesRequest& request, bool highest,
+absl::StatusOr<std::string> SatisfactionGroupSql(const v1::SatisfactionExtremesRequest& request,
+                                                 const auth::RowScope& row_scope, bool highest,
                                                  uint64_t rows) {
   if (absl::Status valid = ValidateSatisfaction(request); !valid.ok()) return valid;
   return SqlText()
@@ -419,14 +424,15 @@ absl::StatusOr<std::string> SatisfactionGroupSql(const v1::SatisfactionExtremesR
           "SELECT customer_id, profile_name, profile_owner, profile_province, profile_industry,"
           " profile_customer_type, profile_amount_minor / 100 AS cumulative_amount,"
           " satisfaction_sum / rated AS average, rated FROM (")
-      .Add(CustomerMeasures(request.scope()))
+      .Add(CustomerMeasures(request.scope(), row_scope))
       .Add(std::string(") WHERE rated > 0 ORDER BY average ") + (highest ? "DESC" : "ASC") +
                ", customer_id LIMIT ?",
            rows)
       .Bind();
 }
 
-absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& request) {
+absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& request,
+                                         const auth::RowScope& row_scope) {
   const char* key = ComplaintKey(request.group_by());
   if (key == nullptr)
     return absl::InvalidArgumentError("group_by: category, product, day, agent or province");
@@ -440,7 +446,8 @@ absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& req
           " WHERE type = ?",
           kComplaintOpened)
       .Add(" AND occurred_at >= ?", Instant(request.from()))
-      .Add(" AND occurred_at < ?", Instant(request.to()));
+      .Add(" AND occurred_at < ?", Instant(request.to()))
+      .Add(AndCustomerInRowScope(row_scope));
   // Each case's earliest resolution, wherever it falls.
   SqlText matched;
   matched.Add("SELECT * FROM (")
@@ -468,7 +475,7 @@ absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& req
       .Bind();
 }
 
-absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request) {
+absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request, const auth::RowScope& row_scope) {
   if (absl::Status valid = ValidatePeriodScope(request.scope()); !valid.ok()) return valid;
   std::string columns = "SELECT count() AS customers, sum(net_amount_minor) AS revenue_minor";
   for (const auto& [prefix, column] : {std::pair<std::string, std::string>{"r", "recency_days"},
@@ -478,10 +485,15 @@ absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request) {
     for (int i = 1; i <= 4; ++i)
       columns += ", " + prefix + "q[" + std::to_string(i) + "] AS " + prefix + std::to_string(i);
   }
-  return SqlText().Add(columns + " FROM (").Add(OrderingCustomers(request.scope())).Add(")").Bind();
+  return SqlText()
+      .Add(columns + " FROM (")
+      .Add(OrderingCustomers(request.scope(), row_scope))
+      .Add(")")
+      .Bind();
 }
 
-absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const RfmBoundaries& boundaries) {
+absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const auth::RowScope& row_scope,
+                                       const RfmBoundaries& boundaries) {
   if (absl::Status valid = ValidatePeriodScope(request.scope()); !valid.ok()) return valid;
   // Score = 1 + boundaries strictly below the value (strictly above the days for recency),
   // as a sum of comparisons: ClickHouse 18.16 does not resolve a column inside a lambda here.
@@ -492,7 +504,7 @@ absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const RfmB
   sql.Add(" AS r_score, 1");
   for (int64_t boundary : boundaries.orders) sql.Add(" + (toInt64(order_total) > ?)", boundary);
   return sql.Add(" AS f_score, net_amount_minor FROM (")
-      .Add(OrderingCustomers(request.scope()))
+      .Add(OrderingCustomers(request.scope(), row_scope))
       .Add(")) GROUP BY r_score, f_score")
       .Bind();
 }
@@ -506,11 +518,12 @@ absl::StatusOr<int> ValidateCluster(const v1::ClusterRequest& request) {
   return k;
 }
 
-absl::StatusOr<std::string> ClusterSql(const v1::ClusterRequest& request, uint64_t rows) {
+absl::StatusOr<std::string> ClusterSql(const v1::ClusterRequest& request, const auth::RowScope& row_scope,
+                                       uint64_t rows) {
   if (absl::StatusOr<int> k = ValidateCluster(request); !k.ok()) return k.status();
   return SqlText()
       .Add("SELECT recency_days, order_total, net_amount_minor, satisfaction_sum, rated FROM (")
-      .Add(OrderingCustomers(request.scope()))
+      .Add(OrderingCustomers(request.scope(), row_scope))
       .Add(") ORDER BY cityHash64(customer_id), customer_id LIMIT ?", rows)
       .Bind();
 }
@@ -648,8 +661,9 @@ uint64_t SatisfactionGroupSize(uint64_t rated, const v1::SatisfactionExtremesReq
 }
 
 absl::StatusOr<v1::DescribeResponse> Describe(clickhouse::ClickHouseClient& client,
-                                              const v1::DescribeRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> stats = Run(client, DescribeSql(request));
+                                              const v1::DescribeRequest& request,
+                                              const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> stats = Run(client, DescribeSql(request, row_scope));
   if (!stats.ok()) return stats.status();
   v1::DescribeResponse response;
   absl::StatusOr<uint64_t> count = stats->GetUInt64(0, "n");
@@ -671,7 +685,7 @@ absl::StatusOr<v1::DescribeResponse> Describe(clickhouse::ClickHouseClient& clie
     if (!value.ok()) return value.status();
     (response.*set)(*value);
   }
-  absl::StatusOr<clickhouse::QueryResult> mode = Run(client, ModeSql(request));
+  absl::StatusOr<clickhouse::QueryResult> mode = Run(client, ModeSql(request, row_scope));
   if (!mode.ok()) return mode.status();
   absl::StatusOr<double> mode_value = mode->GetDouble(0, "value");
   if (!mode_value.ok()) return mode_value.status();
@@ -680,8 +694,9 @@ absl::StatusOr<v1::DescribeResponse> Describe(clickhouse::ClickHouseClient& clie
 }
 
 absl::StatusOr<v1::CorrelateResponse> Correlate(clickhouse::ClickHouseClient& client,
-                                                const v1::CorrelateRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> result = Run(client, CorrelateSql(request));
+                                                const v1::CorrelateRequest& request,
+                                                const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> result = Run(client, CorrelateSql(request, row_scope));
   if (!result.ok()) return result.status();
   absl::StatusOr<uint64_t> count = result->GetUInt64(0, "n");
   if (!count.ok()) return count.status();
@@ -694,8 +709,8 @@ absl::StatusOr<v1::CorrelateResponse> Correlate(clickhouse::ClickHouseClient& cl
 }
 
 absl::StatusOr<v1::ParetoResponse> Pareto(clickhouse::ClickHouseClient& client,
-                                          const v1::ParetoRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> result = Run(client, ParetoSql(request));
+                                          const v1::ParetoRequest& request, const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> result = Run(client, ParetoSql(request, row_scope));
   if (!result.ok()) return result.status();
   absl::StatusOr<uint64_t> customers = result->GetUInt64(0, "customers");
   absl::StatusOr<int64_t> total = result->GetInt64(0, "total_minor");
@@ -721,8 +736,9 @@ absl::StatusOr<v1::ParetoResponse> Pareto(clickhouse::ClickHouseClient& client,
 }
 
 absl::StatusOr<v1::SatisfactionExtremesResponse> SatisfactionExtremes(
-    clickhouse::ClickHouseClient& client, const v1::SatisfactionExtremesRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> counted = Run(client, RatedCustomersSql(request));
+    clickhouse::ClickHouseClient& client, const v1::SatisfactionExtremesRequest& request,
+    const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> counted = Run(client, RatedCustomersSql(request, row_scope));
   if (!counted.ok()) return counted.status();
   absl::StatusOr<uint64_t> rated = counted->GetUInt64(0, "rated_customers");
   if (!rated.ok()) return rated.status();
@@ -733,7 +749,8 @@ absl::StatusOr<v1::SatisfactionExtremesResponse> SatisfactionExtremes(
   const uint64_t rows = std::min(response.group_size(), limit);
   if (rows == 0) return response;
   for (bool highest : {true, false}) {
-    absl::StatusOr<clickhouse::QueryResult> group = Run(client, SatisfactionGroupSql(request, highest, rows));
+    absl::StatusOr<clickhouse::QueryResult> group =
+        Run(client, SatisfactionGroupSql(request, row_scope, highest, rows));
     if (!group.ok()) return group.status();
     for (size_t row = 0; row < group->row_count(); ++row) {
       absl::StatusOr<v1::SatisfactionCustomer> customer = ReadSatisfactionCustomer(*group, row);
@@ -745,8 +762,9 @@ absl::StatusOr<v1::SatisfactionExtremesResponse> SatisfactionExtremes(
 }
 
 absl::StatusOr<v1::ComplaintAnalysisResponse> ComplaintAnalysis(clickhouse::ClickHouseClient& client,
-                                                                const v1::ComplaintAnalysisRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> result = Run(client, ComplaintSql(request));
+                                                                const v1::ComplaintAnalysisRequest& request,
+                                                                const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> result = Run(client, ComplaintSql(request, row_scope));
   if (!result.ok()) return result.status();
   v1::ComplaintAnalysisResponse response;
   int64_t total_seconds = 0;
@@ -777,8 +795,9 @@ absl::StatusOr<v1::ComplaintAnalysisResponse> ComplaintAnalysis(clickhouse::Clic
   return response;
 }
 
-absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const v1::RfmRequest& request) {
-  absl::StatusOr<clickhouse::QueryResult> totals = Run(client, RfmBoundariesSql(request));
+absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const v1::RfmRequest& request,
+                                    const auth::RowScope& row_scope) {
+  absl::StatusOr<clickhouse::QueryResult> totals = Run(client, RfmBoundariesSql(request, row_scope));
   if (!totals.ok()) return totals.status();
   absl::StatusOr<uint64_t> customers = totals->GetUInt64(0, "customers");
   if (!customers.ok()) return customers.status();
@@ -813,7 +832,7 @@ absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const 
   for (int64_t count : *orders) response.add_frequency_boundaries(static_cast<double>(count));
   for (int64_t minor : *monetary) response.add_monetary_boundaries(Yuan(minor));
   const RfmBoundaries boundaries{.recency_days = *recency, .orders = *orders};
-  absl::StatusOr<clickhouse::QueryResult> grid = Run(client, RfmGridSql(request, boundaries));
+  absl::StatusOr<clickhouse::QueryResult> grid = Run(client, RfmGridSql(request, row_scope, boundaries));
   if (!grid.ok()) return grid.status();
   for (size_t row = 0; row < grid->row_count(); ++row) {
     absl::StatusOr<uint64_t> r = grid->GetUInt64(row, "r_score");
@@ -841,11 +860,13 @@ absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const 
 }
 
 absl::StatusOr<v1::ClusterResponse> Cluster(clickhouse::ClickHouseClient& client,
-                                            const v1::ClusterRequest& request) {
+                                            const v1::ClusterRequest& request,
+                                            const auth::RowScope& row_scope) {
   absl::StatusOr<int> k = ValidateCluster(request);
   if (!k.ok()) return k.status();
   // One row beyond the cap tells that it was hit.
-  absl::StatusOr<clickhouse::QueryResult> rows = Run(client, ClusterSql(request, kMaxClusterCustomers + 1));
+  absl::StatusOr<clickhouse::QueryResult> rows =
+      Run(client, ClusterSql(request, row_scope, kMaxClusterCustomers + 1));
   if (!rows.ok()) return rows.status();
   const bool sampled = rows->row_count() > kMaxClusterCustomers;
   std::vector<ClusterCustomer> customers;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "custflow/auth/principal.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/v1/analysis.pb.h"
 
@@ -33,25 +34,30 @@ inline constexpr uint64_t kKMeansSeed = 20261127;
 absl::Status ValidateScope(const v1::AnalysisScope& scope);
 
 // Every SQL builder validates its request first (INVALID_ARGUMENT on a bad one) and binds
-// every value; none pastes request text into SQL.
+// every value; none pastes request text into SQL. Builders and queries count only the
+// customers in `row_scope`, the caller's rows.
 
 // One row: n, mean, median, standard_deviation, min_value, max_value, p10, p25, p75, p90.
-absl::StatusOr<std::string> DescribeSql(const v1::DescribeRequest& request);
+absl::StatusOr<std::string> DescribeSql(const v1::DescribeRequest& request, const auth::RowScope& row_scope);
 // At most one row: the most frequent value (the smallest among ties) and its frequency.
-absl::StatusOr<std::string> ModeSql(const v1::DescribeRequest& request);
+absl::StatusOr<std::string> ModeSql(const v1::DescribeRequest& request, const auth::RowScope& row_scope);
 // One row: n, pearson.
-absl::StatusOr<std::string> CorrelateSql(const v1::CorrelateRequest& request);
+absl::StatusOr<std::string> CorrelateSql(const v1::CorrelateRequest& request,
+                                         const auth::RowScope& row_scope);
 // One row: customers, total_minor, top_customers, top_minor, customers_for_80.
-absl::StatusOr<std::string> ParetoSql(const v1::ParetoRequest& request);
+absl::StatusOr<std::string> ParetoSql(const v1::ParetoRequest& request, const auth::RowScope& row_scope);
 // One row: rated_customers (customers with a rated interaction; an alias must not
 // shadow the column it counts by in ClickHouse 18.16).
-absl::StatusOr<std::string> RatedCustomersSql(const v1::SatisfactionExtremesRequest& request);
+absl::StatusOr<std::string> RatedCustomersSql(const v1::SatisfactionExtremesRequest& request,
+                                              const auth::RowScope& row_scope);
 // The `rows` customers with the highest (`highest`) or lowest average satisfaction, with
 // their profile fields.
-absl::StatusOr<std::string> SatisfactionGroupSql(const v1::SatisfactionExtremesRequest& request, bool highest,
+absl::StatusOr<std::string> SatisfactionGroupSql(const v1::SatisfactionExtremesRequest& request,
+                                                 const auth::RowScope& row_scope, bool highest,
                                                  uint64_t rows);
 // One row per group: value, complaints, resolved, resolution_seconds (sum over resolved).
-absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& request);
+absl::StatusOr<std::string> ComplaintSql(const v1::ComplaintAnalysisRequest& request,
+                                         const auth::RowScope& row_scope);
 
 // Quintile boundaries of the scored RFM measures, quantilesExact(0.2, 0.4, 0.6, 0.8) each:
 // recency in days, frequency in orders (the segments and the grid need no monetary score).
@@ -61,12 +67,14 @@ struct RfmBoundaries {
 };
 
 // One row: customers, revenue_minor and the boundaries as r1..r4, f1..f4, m1..m4.
-absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request);
+absl::StatusOr<std::string> RfmBoundariesSql(const v1::RfmRequest& request, const auth::RowScope& row_scope);
 // One row per occupied R x F cell: r_score, f_score, customers, revenue_minor.
-absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const RfmBoundaries& boundaries);
+absl::StatusOr<std::string> RfmGridSql(const v1::RfmRequest& request, const auth::RowScope& row_scope,
+                                       const RfmBoundaries& boundaries);
 // At most `rows` customers (by hash of the customer id): recency_days, order_total,
 // net_amount_minor, satisfaction_sum, rated.
-absl::StatusOr<std::string> ClusterSql(const v1::ClusterRequest& request, uint64_t rows);
+absl::StatusOr<std::string> ClusterSql(const v1::ClusterRequest& request, const auth::RowScope& row_scope,
+                                       uint64_t rows);
 // The request's k (0 means kDefaultClusters); INVALID_ARGUMENT outside [2, 8] or for a bad scope.
 absl::StatusOr<int> ValidateCluster(const v1::ClusterRequest& request);
 
@@ -113,17 +121,23 @@ absl::StatusOr<v1::ClusterResponse> ClusterCustomers(const std::vector<ClusterCu
 uint64_t SatisfactionGroupSize(uint64_t rated, const v1::SatisfactionExtremesRequest& request);
 
 absl::StatusOr<v1::DescribeResponse> Describe(clickhouse::ClickHouseClient& client,
-                                              const v1::DescribeRequest& request);
+                                              const v1::DescribeRequest& request,
+                                              const auth::RowScope& row_scope);
 absl::StatusOr<v1::CorrelateResponse> Correlate(clickhouse::ClickHouseClient& client,
-                                                const v1::CorrelateRequest& request);
+                                                const v1::CorrelateRequest& request,
+                                                const auth::RowScope& row_scope);
 absl::StatusOr<v1::ParetoResponse> Pareto(clickhouse::ClickHouseClient& client,
-                                          const v1::ParetoRequest& request);
+                                          const v1::ParetoRequest& request, const auth::RowScope& row_scope);
 absl::StatusOr<v1::SatisfactionExtremesResponse> SatisfactionExtremes(
-    clickhouse::ClickHouseClient& client, const v1::SatisfactionExtremesRequest& request);
+    clickhouse::ClickHouseClient& client, const v1::SatisfactionExtremesRequest& request,
+    const auth::RowScope& row_scope);
 absl::StatusOr<v1::ComplaintAnalysisResponse> ComplaintAnalysis(clickhouse::ClickHouseClient& client,
-                                                                const v1::ComplaintAnalysisRequest& request);
-absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const v1::RfmRequest& request);
+                                                                const v1::ComplaintAnalysisRequest& request,
+                                                                const auth::RowScope& row_scope);
+absl::StatusOr<v1::RfmResponse> Rfm(clickhouse::ClickHouseClient& client, const v1::RfmRequest& request,
+                                    const auth::RowScope& row_scope);
 absl::StatusOr<v1::ClusterResponse> Cluster(clickhouse::ClickHouseClient& client,
-                                            const v1::ClusterRequest& request);
+                                            const v1::ClusterRequest& request,
+                                            const auth::RowScope& row_scope);
 
 }  // namespace custflow::reporting

@@ -9,6 +9,7 @@
 
 #include "custflow/clickhouse/sql.h"
 #include "custflow/domain/customer_type.h"
+#include "services/reporting/row_scope_sql.h"
 
 namespace custflow::reporting {
 namespace {
@@ -193,7 +194,8 @@ std::string WhereSql(const FilterSql& filter) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& request) {
+absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& request,
+                                            const auth::RowScope& scope) {
   std::optional<Grouping> first = GroupingFor(request.dimension());
   if (!first) return UnknownDimension("dimension", request.dimension());
   std::optional<Grouping> second;
@@ -206,12 +208,15 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
   }
   absl::StatusOr<FilterSql> filter = BuildFilter(request.filter());
   if (!filter.ok()) return filter.status();
+  absl::StatusOr<std::string> in_scope = AndInRowScope(scope, "latest_department", "latest_owner").Bind();
+  if (!in_scope.ok()) return in_scope.status();
+  if (!in_scope->empty()) filter->columns.insert({"department", "owner"});
 
   std::set<std::string> columns = filter->columns;
   columns.insert(first->column);
   if (second) columns.insert(second->column);
   const std::string latest = LatestVersionsSql(columns);
-  const std::string where = WhereSql(*filter);
+  const std::string where = WhereSql(*filter) + *in_scope;
   const bool spreads_tags = first->spreads_tags || (second && second->spreads_tags);
 
   // One row per customer and group (several per customer by tag).
@@ -248,8 +253,9 @@ absl::StatusOr<std::string> DistributionSql(const v1::DistributionRequest& reque
 }
 
 absl::StatusOr<v1::DistributionResponse> QueryDistribution(clickhouse::ClickHouseClient& client,
-                                                           const v1::DistributionRequest& request) {
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+                                                           const v1::DistributionRequest& request,
+                                                           const auth::RowScope& scope) {
+  absl::StatusOr<std::string> sql = DistributionSql(request, scope);
   if (!sql.ok()) return sql.status();
   absl::StatusOr<clickhouse::QueryResult> result = client.Query(*sql);
   if (!result.ok()) return result.status();

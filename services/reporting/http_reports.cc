@@ -1,4 +1,4 @@
-// /v1/reports/...: routing to the ReportingService methods, JSON and CSV answers, error
+// /v1/reports/...: routing to the Reports methods, JSON and CSV answers, error
 // mapping, CORS and the worker threads; the contract clients see is in the header.
 #include "services/reporting/http_reports.h"
 
@@ -28,8 +28,8 @@ constexpr const char* kAllowedMethods = "POST, OPTIONS";
 
 // A route's answer body: JSON (no extension), CSV text or an export file, or why there is
 // none.
-using Invoke = std::function<absl::StatusOr<std::string>(ReportingService&, std::string_view body,
-                                                         std::string_view extension)>;
+using Invoke = std::function<absl::StatusOr<std::string>(const Reports&, const auth::Principal& caller,
+                                                         std::string_view body, std::string_view extension)>;
 
 struct Route {
   Invoke invoke;
@@ -38,7 +38,7 @@ struct Route {
 };
 
 template <typename Request, typename Response>
-using ServiceMethod = grpc::Status (ReportingService::*)(grpc::ServerContext*, const Request*, Response*);
+using ReportsMethod = absl::StatusOr<Response> (Reports::*)(const auth::Principal&, const Request&) const;
 template <typename Request, typename Response>
 using CsvWriter = CsvTable (*)(const Request&, const Response&);
 // The answer as a report, for the XLSX, PDF and image downloads.
@@ -74,20 +74,19 @@ absl::StatusOr<std::string> ResponseJson(const google::protobuf::Message& respon
 
 // `documents` lists the export formats (export_documents.h) written from `document_writer`.
 template <typename Request, typename Response>
-Route MakeRoute(ServiceMethod<Request, Response> method, CsvWriter<Request, Response> csv_writer = nullptr,
+Route MakeRoute(ReportsMethod<Request, Response> method, CsvWriter<Request, Response> csv_writer = nullptr,
                 DocumentWriter<Request, Response> document_writer = nullptr,
                 std::vector<ExportFormat> documents = {}) {
   Invoke invoke = [method, csv_writer, document_writer](
-                      ReportingService& service, std::string_view body,
+                      const Reports& reports, const auth::Principal& caller, std::string_view body,
                       std::string_view extension) -> absl::StatusOr<std::string> {
     Request request;
     if (absl::Status parsed = ParseRequest(body, request); !parsed.ok()) return parsed;
-    Response response;
-    grpc::Status status = (service.*method)(nullptr, &request, &response);
-    if (!status.ok()) return core::FromGrpcStatus(status);
-    if (extension.empty()) return ResponseJson(response);
-    if (extension == "csv") return ToCsv(csv_writer(request, response));
-    return ExportReport(document_writer(request, response), *ExportFormatOf(extension));
+    absl::StatusOr<Response> response = (reports.*method)(caller, request);
+    if (!response.ok()) return response.status();
+    if (extension.empty()) return ResponseJson(*response);
+    if (extension == "csv") return ToCsv(csv_writer(request, *response));
+    return ExportReport(document_writer(request, *response), *ExportFormatOf(extension));
   };
   Route route{.invoke = std::move(invoke), .extensions = {}};
   if (csv_writer != nullptr) route.extensions.emplace_back("csv");
@@ -103,7 +102,7 @@ constexpr ExportFormat kEveryFormat[] = {ExportFormat::kXlsx, ExportFormat::kPdf
 // Every rpc of custflow.v1.ReportingService by name; a test checks it against the service
 // descriptor, so a new rpc cannot be left out.
 const std::map<std::string, Route, std::less<>>& Routes() {
-  using S = ReportingService;
+  using S = Reports;
   static const auto* routes = new std::map<std::string, Route, std::less<>>{
       {"Distribution", MakeRoute(&S::Distribution, &DistributionCsv, &DistributionDocument,
                                  {std::begin(kEveryFormat), std::end(kEveryFormat)})},
@@ -180,8 +179,8 @@ int HttpStatusOf(absl::StatusCode code) {
   }
 }
 
-HttpReports::HttpReports(ReportingService& service, HttpReportsOptions options)
-    : service_(service),
+HttpReports::HttpReports(const Reports& reports, HttpReportsOptions options)
+    : reports_(reports),
       options_(std::move(options)),
       cors_(options_.allowed_origins, kAllowedMethods, "Content-Disposition, Retry-After") {
   for (int i = 0; i < std::max(1, options_.threads); ++i) workers_.emplace_back([this] { Work(); });
@@ -217,17 +216,19 @@ std::map<std::string, std::vector<std::string>> HttpReports::Downloads() {
   return downloads;
 }
 
-core::AsyncHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
-  return [this, next = std::move(next)](HttpRequest request, core::HttpResponder responder) {
+runtime::AuthorizedHttpHandler HttpReports::Handler(core::AsyncHttpHandler next) {
+  return [this, next = std::move(next)](std::optional<auth::Principal> caller, HttpRequest request,
+                                        core::HttpResponder responder) {
     if (std::string_view(request.path).starts_with(kPrefix))
-      return Handle(std::move(request), std::move(responder));
+      return Handle(std::move(caller), std::move(request), std::move(responder));
     if (next) return next(std::move(request), std::move(responder));
     std::move(responder).Respond(ErrorResponse(
         absl::NotFoundError(absl::StrCat("no route for ", request.method, " ", request.path)), {}));
   };
 }
 
-void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
+void HttpReports::Handle(std::optional<auth::Principal> caller, HttpRequest request,
+                         core::HttpResponder responder) {
   HttpResponse cors = cors_.Base(request);
   std::string_view method = std::string_view(request.path).substr(kPrefix.size());
   std::string_view extension;
@@ -271,7 +272,12 @@ void HttpReports::Handle(HttpRequest request, core::HttpResponder responder) {
                                    options_.max_request_bytes, " are accepted"),
                       std::move(cors)));
   }
-  Enqueue(Job{.method = std::string(method),
+  if (!caller) {
+    return std::move(responder).Respond(
+        ErrorResponse(absl::UnauthenticatedError("the caller is unknown"), std::move(cors)));
+  }
+  Enqueue(Job{.caller = *std::move(caller),
+              .method = std::string(method),
               .extension = std::string(extension),
               .body = std::move(request.body),
               .base = std::move(cors),
@@ -307,7 +313,7 @@ void HttpReports::Work() {
 
 HttpResponse HttpReports::Run(const Job& job) const {
   absl::StatusOr<std::string> body =
-      Routes().find(job.method)->second.invoke(service_, job.body, job.extension);
+      Routes().find(job.method)->second.invoke(reports_, job.caller, job.body, job.extension);
   if (!body.ok()) return ErrorResponse(body.status(), job.base);
   HttpResponse response = job.base;
   response.body = std::move(*body);

@@ -1,6 +1,6 @@
 // ReportingService over HTTP for the dashboard and for downloads, on the service's HTTP
-// port next to the admin routes. Each route calls the same ReportingService method the
-// gRPC API does, so both validate and query alike.
+// port next to the admin routes. Each route calls the same Reports method (reports.h) the
+// gRPC API does, so both validate, scope and query alike.
 //
 //   POST /v1/reports/<Method>      the request in the protobuf JSON mapping of the rpc's
 //                                  request message (an empty body is the empty request;
@@ -22,9 +22,10 @@
 //   OPTIONS on those paths         the CORS preflight: 204, or 403 for an origin not
 //                                  allowed.
 //
-// The routes call the service in-process (a null gRPC context, so as the administrator):
-// who may call them is checked in front of Handler(), by runtime::RequireAuthentication in
-// the service's main (401 without a valid token, 403 for a role without the rpc).
+// Who may call the routes is checked in front of Handler(), by
+// runtime::RequireAuthentication in the service's main (401 without a valid token, 403 for
+// a role without the rpc), which also tells the routes the caller: each answer holds only
+// the caller's rows.
 //
 // <Method> is an rpc name of custflow.v1.ReportingService, e.g. Distribution. Errors are
 // JSON, {"error": {"code": "INVALID_ARGUMENT", "message": "..."}}, with the gRPC code's
@@ -47,6 +48,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -54,9 +56,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "custflow/auth/principal.h"
 #include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
-#include "services/reporting/reporting_service.h"
+#include "custflow/runtime/auth_setup.h"
+#include "services/reporting/reports.h"
 
 namespace custflow::reporting {
 
@@ -79,16 +83,17 @@ int HttpStatusOf(absl::StatusCode code);
 
 class HttpReports {
  public:
-  // `service` must outlive this object, and this object the server serving its handler.
-  HttpReports(ReportingService& service, HttpReportsOptions options);
+  // `reports` must outlive this object, and this object the server serving its handler.
+  HttpReports(const Reports& reports, HttpReportsOptions options);
   // Answers requests still waiting with 503 and waits for the running ones.
   ~HttpReports();
   HttpReports(const HttpReports&) = delete;
   HttpReports& operator=(const HttpReports&) = delete;
 
-  // Serves /v1/reports/... and hands every other request to `next` (404 when there is
-  // none). ServiceHost::SetHttpHandler puts the admin routes in front of it.
-  core::AsyncHttpHandler Handler(core::AsyncHttpHandler next = nullptr);
+  // Serves /v1/reports/... to the caller it is told of, and hands every other request to
+  // `next` (404 when there is none). ServiceHost::SetHttpHandler puts the admin routes in
+  // front of it.
+  runtime::AuthorizedHttpHandler Handler(core::AsyncHttpHandler next = nullptr);
 
   // The rpc names served as JSON, and the downloads each also offers by extension.
   static std::vector<std::string> JsonMethods();
@@ -96,6 +101,7 @@ class HttpReports {
 
  private:
   struct Job {
+    auth::Principal caller;
     std::string method;
     std::string extension;  // empty for JSON
     std::string body;
@@ -103,12 +109,13 @@ class HttpReports {
     core::HttpResponder responder;
   };
 
-  void Handle(core::HttpRequest request, core::HttpResponder responder);
+  void Handle(std::optional<auth::Principal> caller, core::HttpRequest request,
+              core::HttpResponder responder);
   void Enqueue(Job job);
   void Work();
   core::HttpResponse Run(const Job& job) const;
 
-  ReportingService& service_;
+  const Reports& reports_;
   HttpReportsOptions options_;
   core::CorsPolicy cors_;
 

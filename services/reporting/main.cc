@@ -76,17 +76,16 @@ int main(int argc, char** argv) {
   host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
   reporting::ReportingService service(client, *authenticator);
   host.AddGrpcService(&service);
-  reporting::HttpReports http_reports(service, http_options);
+  reporting::HttpReports http_reports(service.reports(), http_options);
   host.SetHttpHandler(runtime::RequireAuthentication(*authenticator, http_reports.Handler()));
   const bool scheduled = !schedule->empty();
-  // The schedule is the operator's own configuration: its reports render in-process.
+  // The schedule is the operator's own configuration: its reports render in-process, over
+  // every customer.
+  const auth::Principal scheduler_caller{.name = "report-scheduler", .role = auth::Role::kAdmin};
   reporting::ReportScheduler scheduler(
       *std::move(schedule),
-      [&service](const v1::RenderReportRequest& request) -> absl::StatusOr<v1::Report> {
-        v1::Report report;
-        grpc::Status status = service.RenderReport(nullptr, &request, &report);
-        if (!status.ok()) return core::FromGrpcStatus(status);
-        return report;
+      [&service, &scheduler_caller](const v1::RenderReportRequest& request) {
+        return service.reports().RenderReport(scheduler_caller, request);
       },
       schedule_options, host.metrics());
   std::optional<reporting::ScheduleLoop> schedule_loop;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "custflow/clickhouse/sql.h"
+#include "services/reporting/row_scope_sql.h"
 
 namespace custflow::reporting {
 namespace {
@@ -407,7 +408,9 @@ SqlText Events(const MetricPlan& plan, const SqlText& source, const std::string&
       .Add(source);
   if (NeedsProfileJoin(plan))
     sql.Add(std::string(" ANY LEFT JOIN (") + kLatestProfiles + ") USING customer_id");
-  return sql.Add(" WHERE occurred_at >= ?", sys_seconds(from)).Add(" AND occurred_at < ?", sys_seconds(end));
+  return sql.Add(" WHERE occurred_at >= ?", sys_seconds(from))
+      .Add(" AND occurred_at < ?", sys_seconds(end))
+      .Add(AndCustomerInRowScope(plan.scope));
 }
 
 // Latest profiles not merged away, first contacted in [from, end).
@@ -417,6 +420,7 @@ SqlText Profiles(const MetricPlan& plan, sys_seconds from, sys_days end) {
       .Add(std::string("SELECT customer_id, ") + PeriodFunction(plan.granularity) +
            "(profile_first_contact_at) AS period" + BreakdownColumns(plan, true) + " FROM (" +
            kLatestProfiles + ") WHERE profile_merged_into = ''")
+      .Add(AndInRowScope(plan.scope, "profile_department", "profile_owner"))
       .Add(" AND profile_first_contact_at >= ?", from)
       .Add(" AND profile_first_contact_at < ?", sys_seconds(end));
 }
@@ -508,9 +512,9 @@ SqlText FamilySql(const Metric& metric, const MetricPlan& plan) {
           .Add(std::string(
                    " GROUP BY customer_id) ANY INNER JOIN (SELECT customer_id, profile_first_contact_at") +
                BreakdownColumns(plan, true) + " FROM (" + kLatestProfiles +
-               ") WHERE profile_merged_into = '' AND profile_first_contact_at > toDateTime(0)) USING "
-               "customer_id"
-               " ARRAY JOIN ");
+               ") WHERE profile_merged_into = '' AND profile_first_contact_at > toDateTime(0)")
+          .Add(AndInRowScope(plan.scope, "profile_department", "profile_owner"))
+          .Add(") USING customer_id ARRAY JOIN ");
       std::vector<sys_days> periods;
       for (sys_days period = plan.read_from; period < plan.end;
            period = NextPeriod(period, plan.granularity)) {
@@ -643,7 +647,8 @@ sys_days YearAgoPeriod(sys_days start, v1::MetricGranularity granularity) {
   return PeriodStart(sys_days(date), granularity);
 }
 
-absl::StatusOr<MetricPlan> PlanMetricQuery(const v1::MetricQueryRequest& request) {
+absl::StatusOr<MetricPlan> PlanMetricQuery(const v1::MetricQueryRequest& request,
+                                           const auth::RowScope& scope) {
   const Metric* metric = FindMetric(request.metric_id());
   if (metric == nullptr) return Invalid("metric_id: unknown metric '" + request.metric_id() + "'");
   if (request.granularity() < v1::METRIC_GRANULARITY_DAY ||
@@ -661,6 +666,7 @@ absl::StatusOr<MetricPlan> PlanMetricQuery(const v1::MetricQueryRequest& request
   if (request.breakdowns_size() > 2) return Invalid("breakdowns: at most two");
   MetricPlan plan;
   plan.metric = Definition(*metric);
+  plan.scope = scope;
   plan.granularity = request.granularity();
   std::set<v1::MetricDimension> seen;
   for (int i = 0; i < request.breakdowns_size(); ++i) {
@@ -728,8 +734,9 @@ v1::MetricQueryResponse AssembleMetricResponse(const MetricPlan& plan, const std
 }
 
 absl::StatusOr<v1::MetricQueryResponse> QueryMetric(clickhouse::ClickHouseClient& client,
-                                                    const v1::MetricQueryRequest& request) {
-  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request);
+                                                    const v1::MetricQueryRequest& request,
+                                                    const auth::RowScope& scope) {
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request, scope);
   if (!plan.ok()) return plan.status();
   absl::StatusOr<std::string> sql = MetricSql(*plan);
   if (!sql.ok()) return sql.status();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "custflow/auth/principal.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/v1/metrics.pb.h"
 
@@ -28,10 +29,11 @@ std::chrono::sys_days PreviousPeriod(std::chrono::sys_days start, v1::MetricGran
 // maps to 28 February).
 std::chrono::sys_days YearAgoPeriod(std::chrono::sys_days start, v1::MetricGranularity granularity);
 
-// A validated request: the metric, the periods to report and the wider range the SQL
-// reads so that the first period has its previous and year-ago values.
+// A validated request: the metric, the periods to report, the wider range the SQL reads so
+// that the first period has its previous and year-ago values, and the customers it counts.
 struct MetricPlan {
   v1::MetricDefinition metric;
+  auth::RowScope scope;
   v1::MetricGranularity granularity = v1::METRIC_GRANULARITY_UNSPECIFIED;
   std::vector<v1::MetricDimension> breakdowns;
   double goal = 0;
@@ -43,7 +45,8 @@ struct MetricPlan {
 // INVALID_ARGUMENT for an unknown metric or granularity, from >= to, more than
 // kMaxMetricPeriods periods, more than two breakdowns, a repeated breakdown or one the
 // metric does not support, or goal_attainment without a goal > 0.
-absl::StatusOr<MetricPlan> PlanMetricQuery(const v1::MetricQueryRequest& request);
+absl::StatusOr<MetricPlan> PlanMetricQuery(const v1::MetricQueryRequest& request,
+                                           const auth::RowScope& scope);
 
 // The SQL, values bound, returning one row per period and breakdown values with data:
 // period (Date), d1, d2 (String, '' for an unused breakdown), numerator, denominator.
@@ -61,6 +64,7 @@ struct MetricCell {
 v1::MetricQueryResponse AssembleMetricResponse(const MetricPlan& plan, const std::vector<MetricCell>& cells);
 
 absl::StatusOr<v1::MetricQueryResponse> QueryMetric(clickhouse::ClickHouseClient& client,
-                                                    const v1::MetricQueryRequest& request);
+                                                    const v1::MetricQueryRequest& request,
+                                                    const auth::RowScope& scope);
 
 }  // namespace custflow::reporting

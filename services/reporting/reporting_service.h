@@ -1,6 +1,6 @@
 // The ReportingService gRPC handlers over ClickHouse. Every handler first asks the request
-// authenticator whether its caller may call it; a null context is an in-process call (the
-// HTTP routes and the report scheduler), whose caller was checked before.
+// authenticator whether its caller may call it, then answers through Reports (reports.h)
+// with the caller's rows only.
 #pragma once
 
 #include <string_view>
@@ -8,6 +8,7 @@
 #include "custflow/auth/request_authenticator.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 #include "custflow/v1/reporting.grpc.pb.h"
+#include "services/reporting/reports.h"
 
 namespace custflow::reporting {
 
@@ -15,7 +16,7 @@ class ReportingService final : public v1::ReportingService::Service {
  public:
   // `auth` must outlive this object.
   ReportingService(clickhouse::ClickHouseClient& client, const auth::RequestAuthenticator& auth)
-      : client_(client), auth_(auth) {}
+      : reports_(client), auth_(auth) {}
   // A temporary authenticator would be gone before the first call.
   ReportingService(clickhouse::ClickHouseClient& client, auth::RequestAuthenticator&& auth) = delete;
 
@@ -47,12 +48,19 @@ class ReportingService final : public v1::ReportingService::Service {
   grpc::Status RenderReport(grpc::ServerContext* context, const v1::RenderReportRequest* request,
                             v1::Report* response) override;
 
- private:
-  // OK when the caller of `context` may call the rpc `method` ("Distribution"), else
-  // UNAUTHENTICATED or PERMISSION_DENIED.
-  grpc::Status Authorize(const grpc::ServerContext* context, std::string_view method) const;
+  // The same queries for callers known in-process.
+  const Reports& reports() const { return reports_; }
 
-  clickhouse::ClickHouseClient& client_;
+ private:
+  // `answer`'s response to the caller of `context` when it may call the rpc `method`
+  // ("Distribution"), else UNAUTHENTICATED or PERMISSION_DENIED.
+  template <typename Request, typename Response>
+  grpc::Status Serve(const grpc::ServerContext* context, std::string_view method, const Request& request,
+                     Response* response,
+                     absl::StatusOr<Response> (Reports::*answer)(const auth::Principal&, const Request&)
+                         const);
+
+  Reports reports_;
   const auth::RequestAuthenticator& auth_;
 };
 

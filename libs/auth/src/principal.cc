@@ -48,7 +48,7 @@ RowScope RowScope::Of(const Principal& principal) {
   switch (principal.role) {
     case Role::kAdmin:
     case Role::kService:
-      return RowScope(Kind::kEverything, "", "");
+      return Everything();
     case Role::kManager:
       return RowScope(Kind::kDepartment, principal.department, "");
     case Role::kSales:

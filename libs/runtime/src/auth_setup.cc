@@ -48,17 +48,16 @@ absl::StatusOr<auth::RequestAuthenticator> AuthSetup::Load() const {
 }
 
 core::AsyncHttpHandler RequireAuthentication(const auth::RequestAuthenticator& authenticator,
-                                             core::AsyncHttpHandler next) {
+                                             AuthorizedHttpHandler next) {
   return [&authenticator, next = std::move(next)](core::HttpRequest request, core::HttpResponder responder) {
-    if (request.method != "OPTIONS") {
-      absl::StatusOr<auth::Principal> caller =
-          authenticator.AuthorizeHttp(request.method, request.path, request.Header("authorization"));
-      if (!caller.ok()) {
-        std::move(responder).Respond(AuthErrorResponse(caller.status()));
-        return;
-      }
+    if (request.method == "OPTIONS") return next(std::nullopt, std::move(request), std::move(responder));
+    absl::StatusOr<auth::Principal> caller =
+        authenticator.AuthorizeHttp(request.method, request.path, request.Header("authorization"));
+    if (!caller.ok()) {
+      std::move(responder).Respond(AuthErrorResponse(caller.status()));
+      return;
     }
-    next(std::move(request), std::move(responder));
+    next(*std::move(caller), std::move(request), std::move(responder));
   };
 }
 

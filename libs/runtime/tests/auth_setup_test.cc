@@ -105,7 +105,8 @@ struct GuardCase {
   std::string method;
   std::string path;
   std::string authorization;
-  int status;  // 200 when the request reaches the route
+  int status;               // 200 when the request reaches the route
+  std::string caller = "";  // whom the route is told calls; empty for none
 };
 
 class RequireAuthenticationTest : public ::testing::TestWithParam<GuardCase> {};
@@ -116,9 +117,12 @@ TEST_P(RequireAuthenticationTest, AnswersOrPassesOn) {
   ASSERT_TRUE(tokens.ok()) << tokens.status();
   auth::RequestAuthenticator authenticator(std::make_shared<const auth::TokenStore>(*std::move(tokens)));
   bool reached = false;
-  core::AsyncHttpHandler handler =
-      RequireAuthentication(authenticator, [&reached](core::HttpRequest, core::HttpResponder responder) {
+  std::optional<auth::Principal> told;
+  core::AsyncHttpHandler handler = RequireAuthentication(
+      authenticator, [&reached, &told](std::optional<auth::Principal> caller, core::HttpRequest,
+                                       core::HttpResponder responder) {
         reached = true;
+        told = std::move(caller);
         std::move(responder).Respond(core::HttpResponse());
       });
 
@@ -133,6 +137,7 @@ TEST_P(RequireAuthenticationTest, AnswersOrPassesOn) {
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, guard_case.status);
   EXPECT_EQ(reached, guard_case.status == 200);
+  EXPECT_EQ(told ? told->name : "", guard_case.caller);
   if (guard_case.status == 200) return;
   nlohmann::json body = nlohmann::json::parse(answer->body);
   EXPECT_EQ(body["error"]["code"], guard_case.status == 401 ? "UNAUTHENTICATED" : "PERMISSION_DENIED");
@@ -146,14 +151,14 @@ TEST_P(RequireAuthenticationTest, AnswersOrPassesOn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Routes, RequireAuthenticationTest,
-    ::testing::Values(GuardCase{"NoToken", "POST", "/v1/events", "", 401},
-                      GuardCase{"UnknownToken", "POST", "/v1/events", "Bearer nobody", 401},
-                      GuardCase{"NotBearer", "POST", "/v1/events", "Basic cm9vdDpyb290", 401},
-                      GuardCase{"RoleWithoutTheRoute", "POST", "/v1/reports/Distribution", "Bearer token-pos",
-                                403},
-                      GuardCase{"RoleWithTheRoute", "POST", "/v1/events", "Bearer token-pos", 200},
-                      GuardCase{"Admin", "POST", "/v1/reports/Distribution.csv", "Bearer token-root", 200},
-                      GuardCase{"PreflightWithoutToken", "OPTIONS", "/v1/events", "", 200}),
+    ::testing::Values(
+        GuardCase{"NoToken", "POST", "/v1/events", "", 401},
+        GuardCase{"UnknownToken", "POST", "/v1/events", "Bearer nobody", 401},
+        GuardCase{"NotBearer", "POST", "/v1/events", "Basic cm9vdDpyb290", 401},
+        GuardCase{"RoleWithoutTheRoute", "POST", "/v1/reports/Distribution", "Bearer token-pos", 403},
+        GuardCase{"RoleWithTheRoute", "POST", "/v1/events", "Bearer token-pos", 200, "pos"},
+        GuardCase{"Admin", "POST", "/v1/reports/Distribution.csv", "Bearer token-root", 200, "root"},
+        GuardCase{"PreflightWithoutToken", "OPTIONS", "/v1/events", "", 200}),
     [](const ::testing::TestParamInfo<GuardCase>& param) { return param.param.name; });
 
 }  // namespace

@@ -218,7 +218,8 @@ TEST_F(AnalysisTest, DescribeMatchesTheIndependentComputation) {
       v1::DescribeRequest request;
       request.set_measure(measure);
       *request.mutable_scope() = scope.scope;
-      absl::StatusOr<v1::DescribeResponse> response = Describe(client(), request);
+      absl::StatusOr<v1::DescribeResponse> response =
+          Describe(client(), request, auth::RowScope::Everything());
       ASSERT_TRUE(response.ok()) << name << " " << scope.name << ": " << response.status();
       const std::string key = "describe\t" + name + "\t" + scope.name + "\t";
       EXPECT_EQ(response->count(), ExpectedNumber(key + "count")) << key;
@@ -247,7 +248,8 @@ TEST_F(AnalysisTest, CorrelateMatchesTheIndependentComputation) {
       request.set_x(Measures().at(x));
       request.set_y(Measures().at(y));
       *request.mutable_scope() = scope.scope;
-      absl::StatusOr<v1::CorrelateResponse> response = Correlate(client(), request);
+      absl::StatusOr<v1::CorrelateResponse> response =
+          Correlate(client(), request, auth::RowScope::Everything());
       ASSERT_TRUE(response.ok()) << response.status();
       const std::string key = "correlate\t" + x + "\t" + y + "\t" + scope.name + "\t";
       EXPECT_EQ(response->count(), ExpectedNumber(key + "count")) << key;
@@ -264,7 +266,7 @@ TEST_F(AnalysisTest, ParetoMatchesTheIndependentComputation) {
     v1::ParetoRequest request;
     *request.mutable_scope() = scope.scope;
     request.set_top_percent(percent);
-    absl::StatusOr<v1::ParetoResponse> response = Pareto(client(), request);
+    absl::StatusOr<v1::ParetoResponse> response = Pareto(client(), request, auth::RowScope::Everything());
     ASSERT_TRUE(response.ok()) << response.status();
     const std::string key = "pareto\t" + std::string(scope.name) + "\t" + (percent == 0 ? "20" : "35") + "\t";
     EXPECT_EQ(response->customers(), ExpectedNumber(key + "customers")) << key;
@@ -291,7 +293,8 @@ TEST_F(AnalysisTest, SatisfactionExtremesMatchTheIndependentComputation) {
     *request.mutable_scope() = scope.scope;
     request.set_percent(check.percent);
     request.set_limit(check.limit);
-    absl::StatusOr<v1::SatisfactionExtremesResponse> response = SatisfactionExtremes(client(), request);
+    absl::StatusOr<v1::SatisfactionExtremesResponse> response =
+        SatisfactionExtremes(client(), request, auth::RowScope::Everything());
     ASSERT_TRUE(response.ok()) << response.status();
     const std::string key = "extremes\t" + std::string(scope.name) + "\t" +
                             (check.percent == 50 ? "50" : "20") + "\t" + (check.limit == 5 ? "5" : "100") +
@@ -329,7 +332,8 @@ TEST_F(AnalysisTest, ComplaintAnalysisMatchesTheIndependentComputation) {
     request.mutable_from()->set_seconds(kMar2026);
     request.mutable_to()->set_seconds(kOct2026);
     request.set_group_by(grouping);
-    absl::StatusOr<v1::ComplaintAnalysisResponse> response = ComplaintAnalysis(client(), request);
+    absl::StatusOr<v1::ComplaintAnalysisResponse> response =
+        ComplaintAnalysis(client(), request, auth::RowScope::Everything());
     ASSERT_TRUE(response.ok()) << name << ": " << response.status();
     size_t expected_groups = 0;
     for (const auto& [key, value] : expected_) {
@@ -356,7 +360,7 @@ TEST_F(AnalysisTest, RfmMatchesTheIndependentComputation) {
   for (const Scope& scope : {Scopes()[1], Scopes()[2]}) {
     v1::RfmRequest request;
     *request.mutable_scope() = scope.scope;
-    absl::StatusOr<v1::RfmResponse> response = Rfm(client(), request);
+    absl::StatusOr<v1::RfmResponse> response = Rfm(client(), request, auth::RowScope::Everything());
     ASSERT_TRUE(response.ok()) << scope.name << ": " << response.status();
     const std::string key = "rfm\t" + std::string(scope.name) + "\t";
     EXPECT_EQ(response->customers(), ExpectedNumber(key + "customers")) << key;
@@ -404,7 +408,7 @@ TEST_F(AnalysisTest, RfmMatchesTheIndependentComputation) {
     // Cluster reads the same customers.
     v1::ClusterRequest cluster;
     *cluster.mutable_scope() = scope.scope;
-    absl::StatusOr<v1::ClusterResponse> clusters = Cluster(client(), cluster);
+    absl::StatusOr<v1::ClusterResponse> clusters = Cluster(client(), cluster, auth::RowScope::Everything());
     ASSERT_TRUE(clusters.ok()) << clusters.status();
     EXPECT_EQ(clusters->customers(), response->customers());
     EXPECT_EQ(clusters->k(), kDefaultClusters);
@@ -460,7 +464,7 @@ TEST_F(ClusterTest, FindsPlantedGroups) {
   request.mutable_scope()->mutable_from()->set_seconds(kJan2026);
   request.mutable_scope()->mutable_to()->set_seconds(kOct2026);
   request.set_k(3);
-  absl::StatusOr<v1::ClusterResponse> response = Cluster(client(), request);
+  absl::StatusOr<v1::ClusterResponse> response = Cluster(client(), request, auth::RowScope::Everything());
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->customers(), 80u);
   ASSERT_EQ(response->clusters_size(), 3);
@@ -478,7 +482,8 @@ TEST_F(ClusterTest, FindsPlantedGroups) {
 
   // No customer in 浙江省: fewer than k.
   request.mutable_scope()->add_provinces("浙江省");
-  EXPECT_EQ(Cluster(client(), request).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Cluster(client(), request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

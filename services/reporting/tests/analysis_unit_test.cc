@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "custflow/auth/principal.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/reporting/analysis.h"
@@ -63,19 +64,24 @@ class BadScopeTest : public ::testing::TestWithParam<BadScopeCase> {};
 TEST_P(BadScopeTest, EveryAnalysisRefusesIt) {
   const v1::AnalysisScope& scope = GetParam().scope;
   EXPECT_EQ(ValidateScope(scope).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_ORDER_COUNT, scope)).status().code(),
+  EXPECT_EQ(DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_ORDER_COUNT, scope), auth::RowScope::Everything())
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
   v1::CorrelateRequest correlate;
   correlate.set_x(v1::CUSTOMER_MEASURE_ORDER_COUNT);
   correlate.set_y(v1::CUSTOMER_MEASURE_INTERACTION_COUNT);
   *correlate.mutable_scope() = scope;
-  EXPECT_EQ(CorrelateSql(correlate).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorrelateSql(correlate, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   v1::ParetoRequest pareto;
   *pareto.mutable_scope() = scope;
-  EXPECT_EQ(ParetoSql(pareto).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParetoSql(pareto, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   v1::SatisfactionExtremesRequest extremes;
   *extremes.mutable_scope() = scope;
-  EXPECT_EQ(RatedCustomersSql(extremes).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RatedCustomersSql(extremes, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Scopes, BadScopeTest, ::testing::ValuesIn(BadScopes()),
@@ -84,15 +90,18 @@ INSTANTIATE_TEST_SUITE_P(Scopes, BadScopeTest, ::testing::ValuesIn(BadScopes()),
                          });
 
 TEST(AnalysisSqlTest, DescribeRefusesAnUnspecifiedMeasure) {
-  EXPECT_EQ(DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_UNSPECIFIED)).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_UNSPECIFIED), auth::RowScope::Everything()).status().code(),
+      absl::StatusCode::kInvalidArgument);
   v1::CorrelateRequest correlate;
   correlate.set_x(v1::CUSTOMER_MEASURE_ORDER_COUNT);
-  EXPECT_EQ(CorrelateSql(correlate).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorrelateSql(correlate, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(AnalysisSqlTest, DescribeOverProfilesReadsTheLatestUnmergedProfiles) {
-  absl::StatusOr<std::string> sql = DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_CUMULATIVE_AMOUNT));
+  absl::StatusOr<std::string> sql =
+      DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_CUMULATIVE_AMOUNT), auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("cumulative_amount_minor AS profile_amount_minor"));
   EXPECT_THAT(*sql, HasSubstr("FROM profile_versions FINAL"));
@@ -103,7 +112,8 @@ TEST(AnalysisSqlTest, DescribeOverProfilesReadsTheLatestUnmergedProfiles) {
 }
 
 TEST(AnalysisSqlTest, DescribeOverAPeriodBindsItsBoundsAndTypes) {
-  absl::StatusOr<std::string> sql = DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_CUMULATIVE_AMOUNT, Period()));
+  absl::StatusOr<std::string> sql =
+      DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_CUMULATIVE_AMOUNT, Period()), auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("occurred_at >= toDateTime(1772323200)"));
   EXPECT_THAT(*sql, HasSubstr("occurred_at < toDateTime(1790812800)"));
@@ -112,7 +122,8 @@ TEST(AnalysisSqlTest, DescribeOverAPeriodBindsItsBoundsAndTypes) {
 }
 
 TEST(AnalysisSqlTest, AverageSatisfactionLeavesOutCustomersWithoutARating) {
-  absl::StatusOr<std::string> sql = ModeSql(DescribeOf(v1::CUSTOMER_MEASURE_AVERAGE_SATISFACTION));
+  absl::StatusOr<std::string> sql =
+      ModeSql(DescribeOf(v1::CUSTOMER_MEASURE_AVERAGE_SATISFACTION), auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("satisfaction_sum / rated AS value"));
   EXPECT_THAT(*sql, HasSubstr("WHERE rated > 0"));
@@ -125,7 +136,8 @@ TEST(AnalysisSqlTest, FiltersAreBoundAsEscapedTuples) {
   scope.add_customer_types(v1::CUSTOMER_TYPE_LOST);
   scope.add_provinces("广东省");
   scope.add_departments("O'Brien') OR 1 --");
-  absl::StatusOr<std::string> sql = DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_ORDER_COUNT, scope));
+  absl::StatusOr<std::string> sql =
+      DescribeSql(DescribeOf(v1::CUSTOMER_MEASURE_ORDER_COUNT, scope), auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("profile_customer_type IN ('closed', 'lost')"));
   EXPECT_THAT(*sql, HasSubstr("profile_province IN ('广东省')"));
@@ -136,7 +148,7 @@ TEST(AnalysisSqlTest, CorrelateNeedsBothValues) {
   v1::CorrelateRequest request;
   request.set_x(v1::CUSTOMER_MEASURE_CUMULATIVE_AMOUNT);
   request.set_y(v1::CUSTOMER_MEASURE_AVERAGE_SATISFACTION);
-  absl::StatusOr<std::string> sql = CorrelateSql(request);
+  absl::StatusOr<std::string> sql = CorrelateSql(request, auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("corr(x, y) AS pearson"));
   EXPECT_THAT(*sql, HasSubstr("WHERE 1 AND rated > 0"));
@@ -144,32 +156,37 @@ TEST(AnalysisSqlTest, CorrelateNeedsBothValues) {
 
 TEST(AnalysisSqlTest, ParetoDefaultsToTwentyPercentAndRefusesOutOfRange) {
   v1::ParetoRequest request;
-  absl::StatusOr<std::string> sql = ParetoSql(request);
+  absl::StatusOr<std::string> sql = ParetoSql(request, auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("ceil(customers * 20.0 / 100)"));
   EXPECT_THAT(*sql, HasSubstr("WHERE net_amount_minor > 0"));
   for (double bad : {-1.0, 100.5, std::nan("")}) {
     request.set_top_percent(bad);
-    EXPECT_EQ(ParetoSql(request).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(ParetoSql(request, auth::RowScope::Everything()).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
   }
   request.set_top_percent(100);
-  EXPECT_TRUE(ParetoSql(request).ok());
+  EXPECT_TRUE(ParetoSql(request, auth::RowScope::Everything()).ok());
 }
 
 TEST(AnalysisSqlTest, SatisfactionExtremesValidatesPercentAndLimit) {
   v1::SatisfactionExtremesRequest request;
   request.set_percent(51);
-  EXPECT_EQ(RatedCustomersSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RatedCustomersSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.set_percent(0);
   request.set_limit(kMaxSatisfactionLimit + 1);
-  EXPECT_EQ(RatedCustomersSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RatedCustomersSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.set_limit(-1);
-  EXPECT_EQ(RatedCustomersSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RatedCustomersSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.set_limit(0);
-  absl::StatusOr<std::string> lowest = SatisfactionGroupSql(request, false, 7);
+  absl::StatusOr<std::string> lowest = SatisfactionGroupSql(request, auth::RowScope::Everything(), false, 7);
   ASSERT_TRUE(lowest.ok()) << lowest.status();
   EXPECT_THAT(*lowest, HasSubstr("ORDER BY average ASC, customer_id LIMIT 7"));
-  absl::StatusOr<std::string> highest = SatisfactionGroupSql(request, true, 7);
+  absl::StatusOr<std::string> highest = SatisfactionGroupSql(request, auth::RowScope::Everything(), true, 7);
   ASSERT_TRUE(highest.ok()) << highest.status();
   EXPECT_THAT(*highest, HasSubstr("ORDER BY average DESC, customer_id LIMIT 7"));
 }
@@ -187,15 +204,18 @@ TEST(AnalysisSqlTest, SatisfactionGroupSizeRoundsUp) {
 TEST(AnalysisSqlTest, ComplaintAnalysisNeedsAPeriodAndAGrouping) {
   v1::ComplaintAnalysisRequest request;
   request.set_group_by(v1::COMPLAINT_GROUPING_CATEGORY);
-  EXPECT_EQ(ComplaintSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ComplaintSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.mutable_from()->set_seconds(kOct2026);
   request.mutable_to()->set_seconds(kMar2026);
-  EXPECT_EQ(ComplaintSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ComplaintSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.mutable_from()->set_seconds(kMar2026);
   request.mutable_to()->set_seconds(kOct2026);
-  EXPECT_TRUE(ComplaintSql(request).ok());
+  EXPECT_TRUE(ComplaintSql(request, auth::RowScope::Everything()).ok());
   request.set_group_by(v1::COMPLAINT_GROUPING_UNSPECIFIED);
-  EXPECT_EQ(ComplaintSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ComplaintSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(AnalysisSqlTest, ComplaintsJoinTheProvinceOnlyWhenGroupedByIt) {
@@ -203,24 +223,29 @@ TEST(AnalysisSqlTest, ComplaintsJoinTheProvinceOnlyWhenGroupedByIt) {
   request.mutable_from()->set_seconds(kMar2026);
   request.mutable_to()->set_seconds(kOct2026);
   request.set_group_by(v1::COMPLAINT_GROUPING_AGENT);
-  absl::StatusOr<std::string> by_agent = ComplaintSql(request);
+  absl::StatusOr<std::string> by_agent = ComplaintSql(request, auth::RowScope::Everything());
   ASSERT_TRUE(by_agent.ok()) << by_agent.status();
   EXPECT_THAT(*by_agent, HasSubstr("SELECT agent AS value"));
   EXPECT_THAT(*by_agent, HasSubstr("type = 'INTERACTION_TYPE_COMPLAINT_RESOLVED' AND case_id != ''"));
   EXPECT_THAT(*by_agent, Not(HasSubstr("profile_versions")));
   request.set_group_by(v1::COMPLAINT_GROUPING_PROVINCE);
-  absl::StatusOr<std::string> by_province = ComplaintSql(request);
+  absl::StatusOr<std::string> by_province = ComplaintSql(request, auth::RowScope::Everything());
   ASSERT_TRUE(by_province.ok()) << by_province.status();
   EXPECT_THAT(*by_province, HasSubstr("province AS profile_province FROM profile_versions FINAL"));
 }
 
 TEST(RfmSqlTest, NeedsAPeriodAndAValidScope) {
   v1::RfmRequest request;
-  EXPECT_EQ(RfmBoundariesSql(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RfmBoundariesSql(request, auth::RowScope::Everything()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   for (const BadScopeCase& bad : BadScopes()) {
     *request.mutable_scope() = bad.scope;
-    EXPECT_EQ(RfmBoundariesSql(request).status().code(), absl::StatusCode::kInvalidArgument) << bad.name;
-    EXPECT_EQ(RfmGridSql(request, {}).status().code(), absl::StatusCode::kInvalidArgument) << bad.name;
+    EXPECT_EQ(RfmBoundariesSql(request, auth::RowScope::Everything()).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad.name;
+    EXPECT_EQ(RfmGridSql(request, auth::RowScope::Everything(), {}).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad.name;
   }
 }
 
@@ -228,7 +253,7 @@ TEST(RfmSqlTest, BoundariesAreExactQuintilesOfCustomersWhoOrdered) {
   v1::RfmRequest request;
   *request.mutable_scope() = Period();
   request.mutable_scope()->add_provinces("O'Brien");
-  absl::StatusOr<std::string> sql = RfmBoundariesSql(request);
+  absl::StatusOr<std::string> sql = RfmBoundariesSql(request, auth::RowScope::Everything());
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("quantilesExact(0.2, 0.4, 0.6, 0.8)(recency_days) AS rq, rq[1] AS r1"));
   EXPECT_THAT(*sql, HasSubstr("quantilesExact(0.2, 0.4, 0.6, 0.8)(net_amount_minor) AS mq"));
@@ -244,7 +269,7 @@ TEST(RfmSqlTest, GridBindsTheBoundariesAndScoresRecencyReversed) {
   v1::RfmRequest request;
   *request.mutable_scope() = Period();
   const RfmBoundaries boundaries{.recency_days = {10, 20, 30, 40}, .orders = {1, 1, 2, 5}};
-  absl::StatusOr<std::string> sql = RfmGridSql(request, boundaries);
+  absl::StatusOr<std::string> sql = RfmGridSql(request, auth::RowScope::Everything(), boundaries);
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("SELECT 1 + (recency_days < 10) + (recency_days < 20) + (recency_days < 30) + "
                               "(recency_days < 40) AS r_score"));
@@ -280,15 +305,18 @@ TEST(ClusterSqlTest, ValidatesKAndScope) {
   EXPECT_EQ(*ValidateCluster(request), kDefaultClusters);
   for (int bad : {-1, 1, 9}) {
     request.set_k(bad);
-    EXPECT_EQ(ClusterSql(request, 10).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(ClusterSql(request, auth::RowScope::Everything(), 10).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
   }
   request.set_k(8);
-  absl::StatusOr<std::string> sql = ClusterSql(request, 2'000'001);
+  absl::StatusOr<std::string> sql = ClusterSql(request, auth::RowScope::Everything(), 2'000'001);
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("ORDER BY cityHash64(customer_id), customer_id LIMIT 2000001"));
   EXPECT_THAT(*sql, HasSubstr("countIf(satisfaction > 0) AS rated"));
   request.clear_scope();
-  EXPECT_EQ(ClusterSql(request, 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ClusterSql(request, auth::RowScope::Everything(), 10).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // Planted groups far apart: points around `centers`, each group `sizes[g]` points.

@@ -310,7 +310,8 @@ TEST_F(DistributionCrossCheckTest, AgreesWithAnIndependentCountOfTheLatestSnapsh
     ASSERT_TRUE(expected.ok()) << expected.status();
     std::ofstream(dir / "expected.tsv") << *expected;
 
-    absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), check.request);
+    absl::StatusOr<v1::DistributionResponse> distribution =
+        QueryDistribution(client(), check.request, auth::RowScope::Everything());
 
     ASSERT_TRUE(distribution.ok()) << distribution.status();
     EXPECT_EQ(Lines(*distribution), ReadSortedLines(dir / "expected.tsv"));

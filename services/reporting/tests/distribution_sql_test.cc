@@ -1,9 +1,11 @@
 // DistributionSql without a server: each dimension reads its own column of the latest
 // version, filters become bound conditions, and bad requests are refused, naming the
 // field, before any SQL is built. The SQL itself runs in distribution_test.cc.
+#include "custflow/auth/principal.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/reporting/distribution.h"
+#include "services/reporting/tests/every_dimension.h"
 
 namespace custflow::reporting {
 namespace {
@@ -23,7 +25,7 @@ TEST_P(DistributionSqlTest, DimensionGroupsByItsColumnOfTheLatestVersion) {
   v1::DistributionRequest request;
   request.set_dimension(GetParam().dimension);
 
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+  absl::StatusOr<std::string> sql = DistributionSql(request, auth::RowScope::Everything());
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr(", " + GetParam().column + " AS latest_" + GetParam().column));
@@ -63,7 +65,7 @@ TEST(DistributionSqlTagTest, TagsOfTheLatestVersionAreSpreadOneRowPerTagAndTheTo
   v1::DistributionRequest request;
   request.set_dimension(v1::DIMENSION_TAG);
 
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+  absl::StatusOr<std::string> sql = DistributionSql(request, auth::RowScope::Everything());
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("tags AS latest_tags"));
@@ -73,7 +75,7 @@ TEST(DistributionSqlTagTest, TagsOfTheLatestVersionAreSpreadOneRowPerTagAndTheTo
   // One row per customer and distinct tag: nothing to make distinct without an "other" group.
   EXPECT_THAT(*sql, Not(HasSubstr("DISTINCT customer_id")));
   request.set_top(3);
-  EXPECT_THAT(*DistributionSql(request), HasSubstr("DISTINCT customer_id"));
+  EXPECT_THAT(*DistributionSql(request, auth::RowScope::Everything()), HasSubstr("DISTINCT customer_id"));
 }
 
 TEST(DistributionSqlCrossTest, SecondDimensionIsTheCrossValueAndTagSpreadsEitherSide) {
@@ -81,7 +83,7 @@ TEST(DistributionSqlCrossTest, SecondDimensionIsTheCrossValueAndTagSpreadsEither
   request.set_dimension(v1::DIMENSION_PROVINCE);
   request.set_second_dimension(v1::DIMENSION_TAG);
 
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+  absl::StatusOr<std::string> sql = DistributionSql(request, auth::RowScope::Everything());
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("latest_province AS group_value, tag AS cross_value"));
@@ -95,7 +97,7 @@ TEST(DistributionSqlTopTest, TopKeepsTheLargestFirstValuesByDistinctCustomers) {
   request.set_dimension(v1::DIMENSION_CITY);
   request.set_top(3);
 
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+  absl::StatusOr<std::string> sql = DistributionSql(request, auth::RowScope::Everything());
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_THAT(*sql, HasSubstr("group_value NOT IN (SELECT group_value FROM ("));
@@ -124,7 +126,7 @@ TEST(DistributionSqlFilterTest, EveryFilterValueIsABoundLiteral) {
   filter.add_tags("vip");
   filter.add_tags("value:high");
 
-  absl::StatusOr<std::string> sql = DistributionSql(request);
+  absl::StatusOr<std::string> sql = DistributionSql(request, auth::RowScope::Everything());
 
   ASSERT_TRUE(sql.ok()) << sql.status();
   for (const char* condition : {
@@ -155,7 +157,7 @@ struct RejectionCase {
 class DistributionSqlRejectionTest : public ::testing::TestWithParam<RejectionCase> {};
 
 TEST_P(DistributionSqlRejectionTest, IsInvalidArgumentNamingTheField) {
-  absl::StatusOr<std::string> sql = DistributionSql(GetParam().request);
+  absl::StatusOr<std::string> sql = DistributionSql(GetParam().request, auth::RowScope::Everything());
 
   EXPECT_TRUE(absl::IsInvalidArgument(sql.status())) << sql.status();
   EXPECT_THAT(sql.status().message(), HasSubstr(GetParam().message));
@@ -208,16 +210,13 @@ INSTANTIATE_TEST_SUITE_P(BadRequests, DistributionSqlRejectionTest, ::testing::V
 // A dimension added to the proto without SQL fails here rather than in production, on
 // either side of a cross table.
 TEST(DistributionSqlCoverageTest, EveryDeclaredDimensionHasSqlAloneAndCrossed) {
-  const google::protobuf::EnumDescriptor* dimensions = v1::Dimension_descriptor();
-  for (int i = 0; i < dimensions->value_count(); ++i) {
-    const auto dimension = static_cast<v1::Dimension>(dimensions->value(i)->number());
-    if (dimension == v1::DIMENSION_UNSPECIFIED) continue;
+  for (v1::Dimension dimension : EveryDimension()) {
     v1::DistributionRequest request;
     request.set_dimension(dimension);
-    EXPECT_TRUE(DistributionSql(request).ok()) << v1::Dimension_Name(dimension);
+    EXPECT_TRUE(DistributionSql(request, auth::RowScope::Everything()).ok()) << v1::Dimension_Name(dimension);
     const v1::Dimension other = dimension == v1::DIMENSION_TAG ? v1::DIMENSION_PROVINCE : v1::DIMENSION_TAG;
     request.set_second_dimension(other);
-    EXPECT_TRUE(DistributionSql(request).ok())
+    EXPECT_TRUE(DistributionSql(request, auth::RowScope::Everything()).ok())
         << v1::Dimension_Name(dimension) << " x " << v1::Dimension_Name(other);
   }
 }

@@ -6,6 +6,7 @@
 #include "custflow/domain/topics.h"
 #include "gmock/gmock.h"
 #include "services/reporting/clickhouse_sink.h"
+#include "services/reporting/tests/every_dimension.h"
 #include "services/reporting/tests/reporting_database_test.h"
 
 namespace custflow::reporting {
@@ -49,7 +50,8 @@ TEST_F(DistributionTest, DistributionCountsLatestProfileVersionsByProvince) {
   v1::DistributionRequest request;
   request.set_dimension(v1::DIMENSION_PROVINCE);
 
-  absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), request);
+  absl::StatusOr<v1::DistributionResponse> distribution =
+      QueryDistribution(client(), request, auth::RowScope::Everything());
 
   ASSERT_TRUE(distribution.ok()) << distribution.status();
   // 广东省: moves (3), late (7), quiet (0), survivor (2); 浙江省: stays (5); merged is gone.
@@ -75,7 +77,8 @@ TEST_F(DistributionTest, ByTagCountsEachCustomerUnderEachOfItsLatestTagsAndTheTo
   v1::DistributionRequest request;
   request.set_dimension(v1::DIMENSION_TAG);
 
-  absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), request);
+  absl::StatusOr<v1::DistributionResponse> distribution =
+      QueryDistribution(client(), request, auth::RowScope::Everything());
 
   ASSERT_TRUE(distribution.ok()) << distribution.status();
   // "both" counts under its two latest tags (not value:low), "untagged" under "".
@@ -90,14 +93,12 @@ TEST_F(DistributionTest, EveryDimensionQueryRunsOnClickHouse) {
   core::MetricsRegistry metrics;
   ClickHouseSink sink(client(), metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
   ASSERT_TRUE(sink.Write(batch.all()).ok());
-  const google::protobuf::EnumDescriptor* dimensions = v1::Dimension_descriptor();
-  for (int i = 0; i < dimensions->value_count(); ++i) {
-    const auto dimension = static_cast<v1::Dimension>(dimensions->value(i)->number());
-    if (dimension == v1::DIMENSION_UNSPECIFIED) continue;
+  for (v1::Dimension dimension : EveryDimension()) {
     v1::DistributionRequest request;
     request.set_dimension(dimension);
 
-    absl::StatusOr<v1::DistributionResponse> distribution = QueryDistribution(client(), request);
+    absl::StatusOr<v1::DistributionResponse> distribution =
+        QueryDistribution(client(), request, auth::RowScope::Everything());
 
     ASSERT_TRUE(distribution.ok()) << v1::Dimension_Name(dimension) << ": " << distribution.status();
     EXPECT_EQ(distribution->total_customers(), 1u) << v1::Dimension_Name(dimension);

@@ -46,11 +46,12 @@ class HttpReportsIntegrationTest : public MigratedDatabaseTest {
     ClickHouseSink sink(client(), metrics, {domain::kInteractionsTopic, domain::kProfilesTopic});
     ASSERT_TRUE(sink.Write(batch.all()).ok());
 
-    service_ = std::make_unique<ReportingService>(client(), open_auth_);
+    service_ = std::make_unique<Reports>(client());
     HttpReportsOptions options;
     options.clock = [] { return absl::FromUnixSeconds(kNov27); };
     reports_ = std::make_unique<HttpReports>(*service_, std::move(options));
-    auto server = core::HttpServer::Start({.address = "127.0.0.1", .port = 0}, reports_->Handler());
+    auto server = core::HttpServer::Start({.address = "127.0.0.1", .port = 0},
+                                          runtime::RequireAuthentication(open_auth_, reports_->Handler()));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -65,7 +66,7 @@ class HttpReportsIntegrationTest : public MigratedDatabaseTest {
 
  private:
   const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
-  std::unique_ptr<ReportingService> service_;
+  std::unique_ptr<Reports> service_;
   std::unique_ptr<HttpReports> reports_;
   std::unique_ptr<core::HttpServer> server_;
 };
@@ -81,7 +82,7 @@ Message FromJson(const std::string& json) {
 TEST_F(HttpReportsIntegrationTest, DistributionAsJsonAndCsvMatchesTheDirectQuery) {
   const std::string body = R"({"dimension":"DIMENSION_PROVINCE"})";
   absl::StatusOr<v1::DistributionResponse> direct =
-      QueryDistribution(client(), FromJson<v1::DistributionRequest>(body));
+      QueryDistribution(client(), FromJson<v1::DistributionRequest>(body), auth::RowScope::Everything());
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_EQ(direct->rows_size(), 2);
 
@@ -110,7 +111,7 @@ TEST_F(HttpReportsIntegrationTest, QueryMetricAsJsonAndCsvMatchesTheDirectQuery)
       R"({"metricId":"active_customers","granularity":"METRIC_GRANULARITY_MONTH",)"
       R"("from":"2024-04-01T00:00:00Z","to":"2024-07-01T00:00:00Z","breakdowns":["METRIC_DIMENSION_PROVINCE"]})";
   absl::StatusOr<v1::MetricQueryResponse> direct =
-      QueryMetric(client(), FromJson<v1::MetricQueryRequest>(body));
+      QueryMetric(client(), FromJson<v1::MetricQueryRequest>(body), auth::RowScope::Everything());
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_GT(direct->rows_size(), 0);
 

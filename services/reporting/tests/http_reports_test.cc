@@ -25,7 +25,7 @@ using ::testing::UnorderedElementsAreArray;
 class HttpReportsTest : public ::testing::Test {
  protected:
   void Serve(clickhouse::ClickHouseClient& clickhouse, HttpReportsOptions options = {}) {
-    service_ = std::make_unique<ReportingService>(clickhouse, open_auth_);
+    service_ = std::make_unique<Reports>(clickhouse);
     options.clock = [] { return absl::FromUnixSeconds(1'795'816'800); };  // 2026-11-27 22:00 UTC
     reports_ = std::make_unique<HttpReports>(*service_, std::move(options));
     auto next = [](core::HttpRequest, core::HttpResponder responder) {
@@ -33,7 +33,13 @@ class HttpReportsTest : public ::testing::Test {
       response.body = "next";
       std::move(responder).Respond(std::move(response));
     };
-    auto server = core::HttpServer::Start({.address = "127.0.0.1", .port = 0}, reports_->Handler(next));
+    // The routes as the administrator calls them: who may call what is reporting_auth_test's.
+    auto as_administrator = [handler = reports_->Handler(next)](core::HttpRequest request,
+                                                                core::HttpResponder responder) {
+      handler(auth::Principal{.name = "root", .role = auth::Role::kAdmin}, std::move(request),
+              std::move(responder));
+    };
+    auto server = core::HttpServer::Start({.address = "127.0.0.1", .port = 0}, as_administrator);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -48,8 +54,7 @@ class HttpReportsTest : public ::testing::Test {
   UnreachableClickHouse unreachable_;
 
  private:
-  const auth::RequestAuthenticator open_auth_ = auth::RequestAuthenticator::Open();
-  std::unique_ptr<ReportingService> service_;
+  std::unique_ptr<Reports> service_;
   std::unique_ptr<HttpReports> reports_;
   std::unique_ptr<core::HttpServer> server_;
 };

@@ -157,7 +157,8 @@ class MetricsTest : public CrossCheckTest {
     request.mutable_to()->set_seconds(kJan2027);
     for (v1::MetricDimension dimension : breakdowns) request.add_breakdowns(dimension);
     request.set_goal(goal);
-    absl::StatusOr<v1::MetricQueryResponse> response = QueryMetric(client(), request);
+    absl::StatusOr<v1::MetricQueryResponse> response =
+        QueryMetric(client(), request, auth::RowScope::Everything());
     EXPECT_TRUE(response.ok()) << metric << ": " << response.status();
     if (!response.ok()) return 0;
     const bool count = metric.ends_with("_customers") || metric == "total_sales" || metric == "call_backs";
@@ -258,7 +259,8 @@ TEST_F(MetricsTest, EveryMetricRunsOnClickHouseForEveryGranularityAndBreakdown) 
         request.mutable_to()->set_seconds(kJan2026 + 90 * 86400);
         request.add_breakdowns(static_cast<v1::MetricDimension>(dimension));
         request.set_goal(1000);
-        absl::StatusOr<v1::MetricQueryResponse> response = QueryMetric(client(), request);
+        absl::StatusOr<v1::MetricQueryResponse> response =
+            QueryMetric(client(), request, auth::RowScope::Everything());
         ASSERT_TRUE(response.ok()) << metric.id() << " " << granularity << " " << dimension << ": "
                                    << response.status();
       }

@@ -100,7 +100,7 @@ v1::MetricQueryRequest With(v1::MetricQueryRequest request, std::vector<v1::Metr
 class MetricValidation : public ::testing::TestWithParam<InvalidCase> {};
 
 TEST_P(MetricValidation, RefusesTheRequest) {
-  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(GetParam().request);
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(GetParam().request, auth::RowScope::Everything());
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(plan.status().message(), HasSubstr(GetParam().message));
@@ -142,7 +142,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<InvalidCase>& param) { return std::string(param.param.name); });
 
 TEST(MetricPlanning, ReadsFromTheYearAgoPeriodSoTheFirstPeriodHasItsComparisons) {
-  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(kMonthly);
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(kMonthly, auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->first_period, Day(2026, 1, 1));
   EXPECT_EQ(plan->end, Day(2027, 1, 1));
@@ -156,7 +156,7 @@ TEST(MetricSqlText, EveryMetricBindsAllItsValuesForEveryBreakdown) {
       v1::MetricQueryRequest request =
           With(Request(metric.id(), v1::METRIC_GRANULARITY_WEEK, kJan2026, kJan2027),
                {static_cast<v1::MetricDimension>(dimension)}, metric.needs_goal() ? 1000.0 : 0.0);
-      absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request);
+      absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request, auth::RowScope::Everything());
       ASSERT_TRUE(plan.ok()) << metric.id() << ": " << plan.status();
       absl::StatusOr<std::string> sql = MetricSql(*plan);
       ASSERT_TRUE(sql.ok()) << metric.id() << ": " << sql.status();
@@ -168,8 +168,8 @@ TEST(MetricSqlText, EveryMetricBindsAllItsValuesForEveryBreakdown) {
 }
 
 TEST(MetricSqlText, ActivityPairsReadOnePeriodBeforeTheYearAgoPeriod) {
-  absl::StatusOr<MetricPlan> plan =
-      PlanMetricQuery(Request("churn_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2027));
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(
+      Request("churn_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2027), auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   absl::StatusOr<std::string> sql = MetricSql(*plan);
   ASSERT_TRUE(sql.ok());
@@ -179,8 +179,8 @@ TEST(MetricSqlText, ActivityPairsReadOnePeriodBeforeTheYearAgoPeriod) {
 }
 
 TEST(MetricSqlText, TypesAreBoundAsStringLiterals) {
-  absl::StatusOr<MetricPlan> plan =
-      PlanMetricQuery(Request("total_sales", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2027));
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(
+      Request("total_sales", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2027), auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   absl::StatusOr<std::string> sql = MetricSql(*plan);
   ASSERT_TRUE(sql.ok());
@@ -197,7 +197,8 @@ MetricCell Cell(sys_days period, double numerator, double denominator, std::vect
 
 TEST(MetricAssembly, RatiosWithoutDataHaveNoValueAndChangesCompareWithThePeriodsBefore) {
   absl::StatusOr<MetricPlan> plan =
-      PlanMetricQuery(Request("churn_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400));
+      PlanMetricQuery(Request("churn_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400),
+                      auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   const v1::MetricQueryResponse response = AssembleMetricResponse(
       *plan, {Cell(Day(2025, 1, 1), 1, 4), Cell(Day(2025, 12, 1), 1, 5), Cell(Day(2026, 1, 1), 1, 2)});
@@ -217,8 +218,9 @@ TEST(MetricAssembly, RatiosWithoutDataHaveNoValueAndChangesCompareWithThePeriods
 }
 
 TEST(MetricAssembly, CountsWithoutDataAreZero) {
-  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(
-      Request("new_customers", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400));
+  absl::StatusOr<MetricPlan> plan =
+      PlanMetricQuery(Request("new_customers", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400),
+                      auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   const v1::MetricQueryResponse response = AssembleMetricResponse(*plan, {Cell(Day(2026, 2, 1), 3, 1)});
   ASSERT_EQ(response.rows_size(), 2);
@@ -229,7 +231,8 @@ TEST(MetricAssembly, CountsWithoutDataAreZero) {
 
 TEST(MetricAssembly, GrowthDividesByEveryCustomerFirstContactedBeforeThePeriod) {
   absl::StatusOr<MetricPlan> plan = PlanMetricQuery(
-      Request("customer_growth_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400));
+      Request("customer_growth_rate", v1::METRIC_GRANULARITY_MONTH, kJan2026, kJan2026 + 59 * 86400),
+      auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   const v1::MetricQueryResponse response = AssembleMetricResponse(
       *plan, {Cell(Day(2020, 5, 1), 6, 1), Cell(Day(2025, 12, 1), 2, 1), Cell(Day(2026, 2, 1), 4, 1)});
@@ -242,7 +245,7 @@ TEST(MetricAssembly, GrowthDividesByEveryCustomerFirstContactedBeforeThePeriod) 
 
 TEST(MetricAssembly, BreakdownsListOnlyCombinationsWithData) {
   v1::MetricQueryRequest request = With(kMonthly, {v1::METRIC_DIMENSION_CHANNEL});
-  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request);
+  absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request, auth::RowScope::Everything());
   ASSERT_TRUE(plan.ok());
   const v1::MetricQueryResponse response = AssembleMetricResponse(
       *plan, {Cell(Day(2025, 3, 1), 9, 1, {"CHANNEL_WEB"}), Cell(Day(2026, 3, 1), 3, 1, {"CHANNEL_WEB"}),

@@ -59,7 +59,7 @@ class ReportingAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
     served_ = custflow::testing::ServeOnLoopback({&service_});
-    reports_ = std::make_unique<HttpReports>(service_, HttpReportsOptions{});
+    reports_ = std::make_unique<HttpReports>(service_.reports(), HttpReportsOptions{});
     auto http_server =
         core::HttpServer::Start({.address = "127.0.0.1", .port = 0},
                                 runtime::RequireAuthentication(authenticator_, reports_->Handler()));

@@ -110,18 +110,35 @@ v1::Profile WithTagChange(v1::Profile profile, uint64_t change_version, const st
   return profile;
 }
 
-void ReportingDatabaseTest::SetUp() {
+namespace {
+
+// A client of `database`, made fresh on the binary's one server; null when that fails.
+std::unique_ptr<clickhouse::HttpClickHouseClient> FreshDatabase(const std::string& database) {
   const testing::LocalClickHouseServer* server = ClickHouseEnvironment::server();
-  ASSERT_NE(server, nullptr) << "clickhouse-server did not start";
+  EXPECT_NE(server, nullptr) << "clickhouse-server did not start";
+  if (server == nullptr) return nullptr;
   clickhouse::HttpClickHouseOptions options;
   options.url = server->url();
-  database_ = DatabaseForCurrentTest();
   clickhouse::HttpClickHouseClient admin(options);
-  ASSERT_TRUE(admin.Execute("DROP DATABASE IF EXISTS " + database_).ok());
-  absl::Status created = admin.Execute("CREATE DATABASE " + database_);
-  ASSERT_TRUE(created.ok()) << created;
-  options.database = database_;
-  client_ = std::make_unique<clickhouse::HttpClickHouseClient>(options);
+  absl::Status dropped = admin.Execute("DROP DATABASE IF EXISTS " + database);
+  absl::Status created = dropped.ok() ? admin.Execute("CREATE DATABASE " + database) : dropped;
+  EXPECT_TRUE(created.ok()) << created;
+  if (!created.ok()) return nullptr;
+  options.database = database;
+  return std::make_unique<clickhouse::HttpClickHouseClient>(options);
+}
+
+}  // namespace
+
+void ReportingDatabaseTest::SetUp() {
+  database_ = DatabaseForCurrentTest();
+  client_ = FreshDatabase(database_);
+  ASSERT_NE(client_, nullptr);
+}
+
+std::unique_ptr<clickhouse::HttpClickHouseClient> ReportingDatabaseTest::NewDatabase(
+    const std::string& suffix) {
+  return FreshDatabase(database_ + "_" + suffix);
 }
 
 std::vector<StoredOffset> ReportingDatabaseTest::StoredOffsets(const std::string& table) {

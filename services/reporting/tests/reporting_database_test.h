@@ -61,6 +61,8 @@ class ReportingDatabaseTest : public ::testing::Test {
 
   clickhouse::ClickHouseClient& client() { return *client_; }
   const std::string& database() const { return database_; }
+  // A further fresh database of the running test, "<database()>_<suffix>".
+  std::unique_ptr<clickhouse::HttpClickHouseClient> NewDatabase(const std::string& suffix);
 
   // Every row's (partition, offset) in `table`, sorted, duplicates kept.
   std::vector<StoredOffset> StoredOffsets(const std::string& table);

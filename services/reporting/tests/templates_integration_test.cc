@@ -117,7 +117,8 @@ class TemplatesTest : public MigratedDatabaseTest {
     request.mutable_from()->set_seconds(from);
     request.mutable_to()->set_seconds(to);
     for (v1::MetricDimension breakdown : breakdowns) request.add_breakdowns(breakdown);
-    absl::StatusOr<v1::MetricQueryResponse> response = QueryMetric(client(), request);
+    absl::StatusOr<v1::MetricQueryResponse> response =
+        QueryMetric(client(), request, auth::RowScope::Everything());
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : v1::MetricQueryResponse();
   }
@@ -183,7 +184,8 @@ TEST_F(TemplatesTest, RegionTableEqualsNewCustomersByProvince) {
 TEST_F(TemplatesTest, OverviewSalesHealthServiceAndQuarterlyEqualTheDirectQueries) {
   v1::DistributionRequest by_type;
   by_type.set_dimension(v1::DIMENSION_CUSTOMER_TYPE);
-  absl::StatusOr<v1::DistributionResponse> types = QueryDistribution(client(), by_type);
+  absl::StatusOr<v1::DistributionResponse> types =
+      QueryDistribution(client(), by_type, auth::RowScope::Everything());
   ASSERT_TRUE(types.ok()) << types.status();
   EXPECT_EQ(Cell(Render("overview", "zh"), 0, 0, -1, 1), static_cast<double>(types->total_customers()));
 
@@ -194,14 +196,15 @@ TEST_F(TemplatesTest, OverviewSalesHealthServiceAndQuarterlyEqualTheDirectQuerie
   v1::ParetoRequest pareto_request;
   pareto_request.mutable_scope()->mutable_from()->set_seconds(kOctober);
   pareto_request.mutable_scope()->mutable_to()->set_seconds(kNovember);
-  absl::StatusOr<v1::ParetoResponse> pareto = Pareto(client(), pareto_request);
+  absl::StatusOr<v1::ParetoResponse> pareto = Pareto(client(), pareto_request, auth::RowScope::Everything());
   ASSERT_TRUE(pareto.ok()) << pareto.status();
   EXPECT_EQ(Cell(sales, 1, 0, 3, 1), pareto->top_revenue_percent());
 
   v1::DistributionRequest at_risk;
   at_risk.set_dimension(v1::DIMENSION_CUSTOMER_TYPE);
   for (const char* tag : kChurnRiskTags) at_risk.mutable_filter()->add_tags(tag);
-  absl::StatusOr<v1::DistributionResponse> risk = QueryDistribution(client(), at_risk);
+  absl::StatusOr<v1::DistributionResponse> risk =
+      QueryDistribution(client(), at_risk, auth::RowScope::Everything());
   ASSERT_TRUE(risk.ok()) << risk.status();
   EXPECT_EQ(Cell(Render("health", "en"), 2, 0, -1, 1), static_cast<double>(risk->total_customers()));
   EXPECT_GT(risk->total_customers(), 0u);
@@ -210,7 +213,8 @@ TEST_F(TemplatesTest, OverviewSalesHealthServiceAndQuarterlyEqualTheDirectQuerie
   complaints_request.mutable_from()->set_seconds(kOctober);
   complaints_request.mutable_to()->set_seconds(kNovember);
   complaints_request.set_group_by(v1::COMPLAINT_GROUPING_CATEGORY);
-  absl::StatusOr<v1::ComplaintAnalysisResponse> complaints = ComplaintAnalysis(client(), complaints_request);
+  absl::StatusOr<v1::ComplaintAnalysisResponse> complaints =
+      ComplaintAnalysis(client(), complaints_request, auth::RowScope::Everything());
   ASSERT_TRUE(complaints.ok()) << complaints.status();
   const v1::Report service = Render("service", "zh");
   EXPECT_EQ(Cell(service, 0, 0, -1, 1), static_cast<double>(complaints->total().complaints()));

@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "custflow/auth/principal.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/reporting/metrics.h"
@@ -34,7 +35,7 @@ class CannedQueries final : public ReportQueries {
 
   absl::StatusOr<v1::MetricQueryResponse> Metric(const v1::MetricQueryRequest& request) override {
     metric_requests.push_back(request);
-    absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request);
+    absl::StatusOr<MetricPlan> plan = PlanMetricQuery(request, auth::RowScope::Everything());
     if (!plan.ok()) return plan.status();
     v1::MetricQueryResponse response;
     *response.mutable_metric() = plan->metric;

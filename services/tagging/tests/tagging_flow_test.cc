@@ -62,7 +62,8 @@ class TaggingFlowTest : public profile::test::ProfileClickHouseTest {
   uint64_t TagCustomers(const std::string& tag) {
     v1::DistributionRequest request;
     request.set_dimension(v1::DIMENSION_TAG);
-    absl::StatusOr<v1::DistributionResponse> distribution = reporting::QueryDistribution(*client_, request);
+    absl::StatusOr<v1::DistributionResponse> distribution =
+        reporting::QueryDistribution(*client_, request, auth::RowScope::Everything());
     EXPECT_TRUE(distribution.ok()) << distribution.status();
     if (!distribution.ok()) return 0;
     for (const v1::DistributionRow& row : distribution->rows()) {

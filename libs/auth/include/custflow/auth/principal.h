@@ -41,7 +41,11 @@ class RowScope {
  public:
   enum class Kind { kEverything, kDepartment, kOwner, kNothing };
 
+  // A scope of nothing, until assigned one of the scopes below.
+  RowScope() = default;
   static RowScope Of(const Principal& principal);
+  // Every row, for the operator's own in-process work (benchmarks, tests, tools).
+  static RowScope Everything() { return RowScope(Kind::kEverything, "", ""); }
 
   Kind kind() const { return kind_; }
   // The department to bind when kind() is kDepartment, else empty.
@@ -56,7 +60,7 @@ class RowScope {
   RowScope(Kind kind, std::string department, std::string owner)
       : kind_(kind), department_(std::move(department)), owner_(std::move(owner)) {}
 
-  Kind kind_;
+  Kind kind_ = Kind::kNothing;
   std::string department_;
   std::string owner_;
 };

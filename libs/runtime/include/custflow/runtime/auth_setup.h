@@ -2,6 +2,8 @@
 // request authenticator it yields, and the HTTP routes behind it (docs/SECURITY.md).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,11 +27,16 @@ class AuthSetup {
   std::string tokens_file_;
 };
 
+// An HTTP handler told who calls: the principal allowed the route, or nullopt for a CORS
+// preflight (OPTIONS), which carries no credentials.
+using AuthorizedHttpHandler =
+    std::function<void(std::optional<auth::Principal> caller, core::HttpRequest, core::HttpResponder)>;
+
 // Serves `next` only to callers `authenticator` lets call the route: 401 with
 // WWW-Authenticate: Bearer without a valid token, 403 when the role may not; both with a
-// JSON error body like the other routes'. CORS preflights (OPTIONS) pass, as they carry no
-// credentials. `authenticator` must outlive the handler.
+// JSON error body like the other routes'. CORS preflights pass, without a caller.
+// `authenticator` must outlive the handler.
 core::AsyncHttpHandler RequireAuthentication(const auth::RequestAuthenticator& authenticator,
-                                             core::AsyncHttpHandler next);
+                                             AuthorizedHttpHandler next);
 
 }  // namespace custflow::runtime
