@@ -55,6 +55,7 @@ v1::Command Absorb(const v1::Profile& merged, const v1::Command& merge, const st
   command.set_command_id("absorb:" + origin);
   command.set_customer_id(merge.merge().survivor_id());
   command.set_actor(merge.actor());
+  command.set_origin(merge.origin());
   *command.mutable_issued_at() = merge.issued_at();
   v1::Profile& snapshot = *command.mutable_absorb()->mutable_merged();
   snapshot = merged;

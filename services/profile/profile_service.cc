@@ -10,6 +10,7 @@
 #include "custflow/core/grpc_status.h"
 #include "custflow/domain/customer_cleansing.h"
 #include "custflow/domain/identity.h"
+#include "custflow/domain/pii.h"
 #include "custflow/domain/profile_fold.h"
 #include "custflow/domain/search_terms.h"
 #include "custflow/v1/command.pb.h"
@@ -47,6 +48,11 @@ grpc::Status NoCustomer(const std::string& customer_id) {
   return grpc::Status(grpc::StatusCode::NOT_FOUND, "no customer " + customer_id);
 }
 
+// What the caller may see of `profile`: phones and e-mails masked without PII rights.
+void ShowTo(const auth::Principal& caller, v1::Profile& profile) {
+  if (!caller.pii) domain::MaskPii(profile);
+}
+
 }  // namespace
 
 ProfileService::ProfileService(ProfileStore& store, kafka::Producer& producer,
@@ -71,7 +77,9 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
     reactor->Finish(core::ToGrpcStatus(caller.status()));
     return reactor;
   }
-  reactor->Finish(ReadProfile(*request, auth::RowScope::Of(*caller), *response));
+  grpc::Status read = ReadProfile(*request, auth::RowScope::Of(*caller), *response);
+  ShowTo(*caller, *response->mutable_profile());
+  reactor->Finish(read);
   return reactor;
 }
 
@@ -96,7 +104,9 @@ grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(grpc::CallbackServerC
     reactor->Finish(core::ToGrpcStatus(caller.status()));
     return reactor;
   }
-  reactor->Finish(ReadProfiles(*request, auth::RowScope::Of(*caller), *response));
+  grpc::Status read = ReadProfiles(*request, auth::RowScope::Of(*caller), *response);
+  for (v1::Profile& profile : *response->mutable_profiles()) ShowTo(*caller, profile);
+  reactor->Finish(read);
   return reactor;
 }
 
@@ -159,7 +169,7 @@ grpc::Status ProfileService::SearchCustomers(grpc::ServerContext* context,
       const std::optional<v1::Profile>& profile = (*profiles)[i];
       if (!profile || !InScope(scope, *profile) || !domain::MatchesFilter(*profile, request->filter()))
         continue;
-      *response->add_profiles() = *profile;
+      ShowTo(*caller, *response->add_profiles() = *profile);
       if (response->profiles_size() == page_size) {
         response->set_next_page_token(after);
         return grpc::Status::OK;
@@ -180,7 +190,7 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   if (customer_id.empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "customer.customer_id: is required");
   }
-  v1::Command command = NewCommand(customer_id);
+  v1::Command command = NewCommand(customer_id, *caller, "UpsertCustomer");
   v1::Customer& customer = *command.mutable_upsert()->mutable_customer();
   customer = request->customer();
   std::vector<v1::FieldViolation> violations = domain::CleanseCustomer(
@@ -203,8 +213,10 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   if (!stored.ok()) return core::ToGrpcStatus(stored.status());
   response->set_command_id(command.command_id());
   if (!request->wait_applied()) return grpc::Status::OK;
-  return WaitApplied(context, options_.commands_topic, stored->partition, stored->offset, customer_id,
-                     response->mutable_profile());
+  grpc::Status applied = WaitApplied(context, options_.commands_topic, stored->partition, stored->offset,
+                                     customer_id, response->mutable_profile());
+  ShowTo(*caller, *response->mutable_profile());
+  return applied;
 }
 
 grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
@@ -237,7 +249,7 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
   if (!claim.ok()) return core::ToGrpcStatus(claim.status());
   switch ((*claim)[0].state) {
     case dedupe::DedupeStore::ClaimState::kDuplicate:  // logged before: nothing more to do
-      if (request->wait_applied()) *response->mutable_profile() = std::move(**profile);
+      if (request->wait_applied()) ShowTo(*caller, *response->mutable_profile() = std::move(**profile));
       return grpc::Status::OK;
     case dedupe::DedupeStore::ClaimState::kInProgress:
       return grpc::Status(grpc::StatusCode::ABORTED,
@@ -256,16 +268,17 @@ grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1:
     return core::ToGrpcStatus(confirmed);
   }
   if (!request->wait_applied()) return grpc::Status::OK;
-  return WaitApplied(context, options_.interactions_topic, stored->partition, stored->offset, customer_id,
-                     response->mutable_profile());
+  grpc::Status applied = WaitApplied(context, options_.interactions_topic, stored->partition, stored->offset,
+                                     customer_id, response->mutable_profile());
+  ShowTo(*caller, *response->mutable_profile());
+  return applied;
 }
 
 grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
                                             const v1::MergeCustomersRequest* request,
                                             v1::MergeCustomersResponse* response) {
-  if (absl::StatusOr<auth::Principal> caller = Authorize(context, "MergeCustomers"); !caller.ok()) {
-    return core::ToGrpcStatus(caller.status());
-  }
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "MergeCustomers");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   const std::string& survivor_id = request->survivor_id();
   const std::string& merged_id = request->merged_id();
   if (survivor_id.empty()) return Invalid("survivor_id: is required");
@@ -281,7 +294,7 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
                           id + " was merged into " + profile->merged_into() + " already");
     }
   }
-  v1::Command command = NewCommand(merged_id);
+  v1::Command command = NewCommand(merged_id, *caller, "MergeCustomers");
   command.mutable_merge()->set_survivor_id(survivor_id);
   command.mutable_merge()->set_merged_id(merged_id);
   absl::StatusOr<kafka::DeliveryReport> stored =
@@ -297,7 +310,7 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
     if (!*survivor) return std::nullopt;
     const auto& ids = (*survivor)->merged_ids();
     if (std::find(ids.begin(), ids.end(), merged_id) == ids.end()) return std::nullopt;
-    *response->mutable_survivor() = std::move(**survivor);
+    ShowTo(*caller, *response->mutable_survivor() = std::move(**survivor));
     return grpc::Status::OK;
   });
 }
@@ -325,11 +338,13 @@ grpc::Status ProfileService::CheckUpsertScope(const v1::Command& command, const 
   return grpc::Status::OK;
 }
 
-v1::Command ProfileService::NewCommand(const std::string& customer_id) const {
+v1::Command ProfileService::NewCommand(const std::string& customer_id, const auth::Principal& caller,
+                                       const std::string& rpc) const {
   v1::Command command;
   command.set_command_id(NewCommandId());
   command.set_customer_id(customer_id);
-  command.set_actor("api");
+  command.set_actor(caller.name);
+  command.set_origin(rpc);
   *command.mutable_issued_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return command;
 }

@@ -86,8 +86,10 @@ class ProfileService final : public ProfileServiceBase {
   // PERMISSION_DENIED.
   grpc::Status CheckUpsertScope(const v1::Command& command, const auth::RowScope& scope);
 
-  // A command for `customer_id` with a new id, issued now by the API.
-  v1::Command NewCommand(const std::string& customer_id) const;
+  // A command for `customer_id` with a new id, issued now by `caller` through `rpc` (its
+  // actor and origin in the audit log).
+  v1::Command NewCommand(const std::string& customer_id, const auth::Principal& caller,
+                         const std::string& rpc) const;
   // Waits until the applier stored `offset` of `topic`/`partition`, then reads the profile.
   grpc::Status WaitApplied(grpc::ServerContext* context, const std::string& topic, int32_t partition,
                            int64_t offset, const std::string& customer_id, v1::Profile* profile);

@@ -63,14 +63,15 @@ grpc::Status Unavailable(std::string_view system, const absl::Status& status, ui
 class Importer {
  public:
   Importer(ProfileStore& store, kafka::Producer& producer, const ProfileServiceOptions& options,
-           auth::RowScope scope, domain::ImportLayout layout, const v1::ImportHeader& header,
+           const auth::Principal& caller, domain::ImportLayout layout, const v1::ImportHeader& header,
            v1::ImportReport& report)
       : store_(store),
         producer_(producer),
         options_(options),
-        scope_(std::move(scope)),
+        scope_(auth::RowScope::Of(caller)),
         layout_(std::move(layout)),
-        actor_("import:" + header.file_name()),
+        actor_(caller.name),
+        origin_("ImportCustomers:" + header.file_name()),
         dry_run_(header.dry_run()),
         report_(report) {
     report_.set_dry_run(dry_run_);
@@ -156,6 +157,7 @@ class Importer {
     command.set_command_id(ImportCommandId(customer));
     command.set_customer_id(customer.customer_id());
     command.set_actor(actor_);
+    command.set_origin(origin_);
     *command.mutable_issued_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
     *command.mutable_upsert()->mutable_customer() = customer;
     return command;
@@ -251,7 +253,9 @@ class Importer {
   const ProfileServiceOptions& options_;
   const auth::RowScope scope_;
   const domain::ImportLayout layout_;
+  // The audit log's who and how: the caller, and the rpc with the file's name.
   const std::string actor_;
+  const std::string origin_;
   const bool dry_run_;
   v1::ImportReport& report_;
   std::vector<Row> chunk_;
@@ -284,8 +288,7 @@ grpc::Status ProfileService::ImportCustomers(grpc::ServerContext* context,
     std::string file = header.file_name().empty() ? "" : header.file_name() + ": ";
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, file + std::string(layout.status().message()));
   }
-  Importer importer(store_, producer_, options_, auth::RowScope::Of(*caller), std::move(*layout), header,
-                    *response);
+  Importer importer(store_, producer_, options_, *caller, std::move(*layout), header, *response);
   uint64_t previous_row = 1;  // the header
   while (reader->Read(&request)) {
     if (!request.has_row()) {

@@ -55,6 +55,7 @@ grpc::Status ProfileService::FindDuplicates(grpc::ServerContext* context,
   if (!visited.ok()) return core::ToGrpcStatus(visited);
   for (v1::DuplicateGroup& group :
        domain::FindDuplicateGroups(customers, request->rule(), options_.default_region)) {
+    if (!caller->pii) domain::MaskPii(group);
     *response->add_groups() = std::move(group);
   }
   response->set_customers_examined(customers.size());

@@ -50,7 +50,15 @@ const std::vector<std::string> kProfileColumns = {"customer_id",
                                                   "tags_added",
                                                   "tags_removed",
                                                   "tag_rules",
-                                                  "tag_rules_version"};
+                                                  "tag_rules_version",
+                                                  "change_version",
+                                                  "change_at",
+                                                  "change_actor",
+                                                  "change_origin",
+                                                  "change_command_id",
+                                                  "change_fields",
+                                                  "change_old",
+                                                  "change_new"};
 
 // DateTime is UInt32 seconds: clamp what does not fit rather than wrap.
 uint32_t Seconds(const google::protobuf::Timestamp& at) {
@@ -78,6 +86,30 @@ void AppendTagChange(clickhouse::RowBinaryWriter& rows, const v1::Profile& profi
   rows.WriteArray(change.removed());
   rows.WriteArray(rules);
   rows.WriteString(change.rules_version());
+}
+
+// The last master-data change as the snapshot carries it (zeros and empty arrays when it
+// has none). The audit_log view keeps it only from the row whose version made it, so the
+// later snapshots that repeat it add nothing there. The three arrays stay parallel, as the
+// view's ARRAY JOIN requires.
+void AppendMasterChange(clickhouse::RowBinaryWriter& rows, const v1::Profile& profile) {
+  const v1::MasterDataChange& change = profile.master_change();
+  std::vector<std::string> fields;
+  std::vector<std::string> old_values;
+  std::vector<std::string> new_values;
+  for (const v1::FieldChange& field : change.fields()) {
+    fields.push_back(field.field());
+    old_values.push_back(field.old_value());
+    new_values.push_back(field.new_value());
+  }
+  rows.WriteUInt64(change.version());
+  rows.WriteDateTime(Seconds(change.changed_at()));
+  rows.WriteString(change.actor());
+  rows.WriteString(change.origin());
+  rows.WriteString(change.command_id());
+  rows.WriteArray(fields);
+  rows.WriteArray(old_values);
+  rows.WriteArray(new_values);
 }
 
 bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
@@ -110,6 +142,7 @@ bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& mess
   rows.WriteInt64(message.offset);
   rows.WriteString(message.value);
   AppendTagChange(rows, profile);
+  AppendMasterChange(rows, profile);
   rows.EndRow();
   return true;
 }

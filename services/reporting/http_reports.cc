@@ -128,6 +128,7 @@ const std::map<std::string, Route, std::less<>>& Routes() {
       {"ListTemplates", MakeRoute(&S::ListTemplates)},
       {"RenderReport", MakeRoute<v1::RenderReportRequest, v1::Report>(
                            &S::RenderReport, nullptr, &TheReport, {ExportFormat::kXlsx, ExportFormat::kPdf})},
+      {"AuditLog", MakeRoute(&S::AuditLog)},
   };
   return *routes;
 }

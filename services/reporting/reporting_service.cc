@@ -92,4 +92,9 @@ grpc::Status ReportingService::RenderReport(grpc::ServerContext* context,
   return Serve(context, "RenderReport", *request, response, &Reports::RenderReport);
 }
 
+grpc::Status ReportingService::AuditLog(grpc::ServerContext* context, const v1::AuditLogRequest* request,
+                                        v1::AuditLogResponse* response) {
+  return Serve(context, "AuditLog", *request, response, &Reports::AuditLog);
+}
+
 }  // namespace custflow::reporting

@@ -47,6 +47,8 @@ class ReportingService final : public v1::ReportingService::Service {
                              v1::ListTemplatesResponse* response) override;
   grpc::Status RenderReport(grpc::ServerContext* context, const v1::RenderReportRequest* request,
                             v1::Report* response) override;
+  grpc::Status AuditLog(grpc::ServerContext* context, const v1::AuditLogRequest* request,
+                        v1::AuditLogResponse* response) override;
 
   // The same queries for callers known in-process.
   const Reports& reports() const { return reports_; }

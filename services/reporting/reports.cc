@@ -5,7 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "custflow/domain/pii.h"
 #include "services/reporting/analysis.h"
+#include "services/reporting/audit_log.h"
 #include "services/reporting/distribution.h"
 #include "services/reporting/findings.h"
 #include "services/reporting/metrics.h"
@@ -122,6 +124,17 @@ absl::StatusOr<v1::Report> Reports::RenderReport(const Principal& caller,
                                                  const v1::RenderReportRequest& request) const {
   ClickHouseReportQueries queries(client_, RowScope::Of(caller));
   return reporting::RenderReport(queries, request, std::chrono::system_clock::now());
+}
+
+absl::StatusOr<v1::AuditLogResponse> Reports::AuditLog(const Principal& caller,
+                                                       const v1::AuditLogRequest& request) const {
+  absl::StatusOr<v1::AuditLogResponse> log = QueryAuditLog(client_, request, RowScope::Of(caller));
+  if (!log.ok() || caller.pii) return log;
+  for (v1::AuditEntry& entry : *log->mutable_entries()) {
+    entry.set_old_value(domain::MaskFieldValue(entry.field(), entry.old_value()));
+    entry.set_new_value(domain::MaskFieldValue(entry.field(), entry.new_value()));
+  }
+  return log;
 }
 
 }  // namespace custflow::reporting

@@ -48,6 +48,10 @@ class Reports {
   // The templates of templates.h, reading their numbers through the queries above.
   absl::StatusOr<v1::Report> RenderReport(const auth::Principal& caller,
                                           const v1::RenderReportRequest& request) const;
+  // Master-data changes, newest first (audit_log.h); the rpc is for administrators only.
+  // Phones and e-mails are masked for a caller without PII rights.
+  absl::StatusOr<v1::AuditLogResponse> AuditLog(const auth::Principal& caller,
+                                                const v1::AuditLogRequest& request) const;
 
  private:
   clickhouse::ClickHouseClient& client_;

@@ -96,6 +96,35 @@ const std::vector<Migration>& Migrations() {
         {"interactions", "category", "String"},
         {"interactions", "product", "String"}},
        {}},
+      // The last master-data change each profile version carries (zero and empty when it
+      // has none; fields, old and new values are parallel arrays), and audit_log: one row
+      // per changed field, filled by the view only from the version that made the change,
+      // since later versions repeat it. `position` keeps the fields of one change in their
+      // order; the sort key serves the newest-first reads of AuditLog (audit_log.h).
+      {5,
+       "master-data changes in profile_versions and the audit_log table",
+       {{"profile_versions", "change_version", "UInt64"},
+        {"profile_versions", "change_at", "DateTime"},
+        {"profile_versions", "change_actor", "String"},
+        {"profile_versions", "change_origin", "String"},
+        {"profile_versions", "change_command_id", "String"},
+        {"profile_versions", "change_fields", "Array(String)"},
+        {"profile_versions", "change_old", "Array(String)"},
+        {"profile_versions", "change_new", "Array(String)"}},
+       {R"sql(CREATE TABLE IF NOT EXISTS audit_log (
+            changed_at DateTime, customer_id String, version UInt64, position UInt32,
+            actor String, origin String, command_id String,
+            field String, old_value String, new_value String
+          ) ENGINE = MergeTree PARTITION BY toYYYYMM(changed_at)
+            ORDER BY (changed_at, customer_id, version, position))sql",
+        R"sql(CREATE MATERIALIZED VIEW IF NOT EXISTS audit_log_from_profile_versions TO audit_log AS
+          SELECT change_at AS changed_at, customer_id, version, position,
+                 change_actor AS actor, change_origin AS origin, change_command_id AS command_id,
+                 field, old_value, new_value
+          FROM profile_versions
+          ARRAY JOIN change_fields AS field, change_old AS old_value, change_new AS new_value,
+                     arrayEnumerate(change_fields) AS position
+          WHERE change_version = version AND notEmpty(change_fields))sql"}},
   };
   return migrations;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's demo path on its own data folder and ports: stack.sh up (twice: the second
-# must find everything running), the CLI demo, the master-data commands (import, search,
+# must find everything running), the CLI demo, the master-data commands (import, audit, search,
 # follow-up, quality, duplicates), the tag commands over the default rules (rules, explain,
 # distribution by tag, segment, history, reload, sweep, validate), status, and down (which must
 # stop every process it started).
@@ -37,6 +37,16 @@ for _ in $(seq 1 100); do
 done
 echo "$found"
 grep -q '^C0001 ' <<<"$found" || { echo "FAIL: the imported customer is not found by search"; exit 1; }
+# The import is audited: C0001's fields name the CLI's principal and the imported file.
+audit=""
+for _ in $(seq 1 100); do
+  audit=$("$cli" audit --customer C0001 --limit 20)
+  grep -Eq ' admin +ImportCustomers:customer_import_template.csv ' <<<"$audit" && break
+  sleep 0.2
+done
+echo "$audit"
+grep -Eq ' admin +ImportCustomers:customer_import_template.csv ' <<<"$audit" ||
+  { echo "FAIL: the import is not in the audit log"; exit 1; }
 followed=$("$cli" follow-up C0001 --content "电话回访" --stage 需求确认 --agent 王芳)
 echo "$followed"
 grep -q "has 1 follow-ups, stage '需求确认'" <<<"$followed" || { echo "FAIL: follow-up not applied"; exit 1; }

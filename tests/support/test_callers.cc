@@ -13,7 +13,7 @@ namespace custflow::testing {
 
 const std::vector<TestCaller>& CallersOfEveryRole() {
   static const std::vector<TestCaller> callers = {
-      {"admin-token", {.name = "root", .role = auth::Role::kAdmin}},
+      {"admin-token", {.name = "root", .role = auth::Role::kAdmin, .pii = true}},
       {"manager-token", {.name = "boss.east", .role = auth::Role::kManager, .department = "east"}},
       {"sales-token", {.name = "rep.x", .role = auth::Role::kSales, .department = "east", .owner = "x"}},
       {"service-token", {.name = "tagger", .role = auth::Role::kService}},

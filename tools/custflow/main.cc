@@ -39,6 +39,8 @@
 //   custflow reports
 //   custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh] ...
 //       The report templates, and one rendered as aligned tables (report_commands.h).
+//   custflow audit [--customer ID] [--actor NAME] [--from RFC3339] [--to RFC3339] [--limit N]
+//       Master-data changes, newest first, one line per field (audit_command.h).
 // Addresses come from CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS,
 // CUSTFLOW_TAGGING_ADDRESS and CUSTFLOW_REPORTING_ADDRESS (deploy/local/stack.sh writes them
 // to .local/stack.env). Every call sends "authorization: Bearer $CUSTFLOW_TOKEN" when
@@ -69,6 +71,7 @@
 #include "custflow/v1/profile.grpc.pb.h"
 #include "custflow/v1/reporting.grpc.pb.h"
 #include "tools/custflow/analysis_commands.h"
+#include "tools/custflow/audit_command.h"
 #include "tools/custflow/cli_support.h"
 #include "tools/custflow/distribution_command.h"
 #include "tools/custflow/findings_commands.h"
@@ -544,6 +547,7 @@ int main(int argc, char** argv) {
   if (command == "findings") return custflow::tools::Findings(argc, argv);
   if (command == "reports") return custflow::tools::Reports(argc, argv);
   if (command == "report") return custflow::tools::Report(argc, argv);
+  if (command == "audit") return custflow::tools::Audit(argc, argv);
   std::fprintf(
       stderr,
       "usage: custflow demo [--customers N] [--events N] [--seed N]\n"
@@ -578,6 +582,7 @@ int main(int argc, char** argv) {
       "                         [--min-base N] [--max N]\n"
       "       custflow reports\n"
       "       custflow report TEMPLATE [--by-period month] [--period YYYY-MM-DD] [--lang en|zh]\n"
+      "       custflow audit [--customer ID] [--actor NAME] [--from RFC3339] [--to RFC3339] [--limit N]\n"
       "environment: CUSTFLOW_TOKEN  the bearer token sent with every call (docs/SECURITY.md)\n"
       "             CUSTFLOW_INGEST_ADDRESS, CUSTFLOW_PROFILE_ADDRESS, CUSTFLOW_TAGGING_ADDRESS,\n"
       "             CUSTFLOW_REPORTING_ADDRESS  the services (host:port)\n");

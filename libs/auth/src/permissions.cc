@@ -49,6 +49,7 @@ constexpr std::array kMethods = std::to_array<MethodPermission>({
     {"/custflow.v1.ReportingService/Cluster", Permission::kRead},
     {"/custflow.v1.ReportingService/ListTemplates", Permission::kRead},
     {"/custflow.v1.ReportingService/RenderReport", Permission::kRead},
+    {"/custflow.v1.ReportingService/AuditLog", Permission::kAdminister},
 });
 
 constexpr std::string_view kIngestPublish = "/custflow.v1.IngestService/Publish";

@@ -54,6 +54,7 @@ const std::map<std::string, std::string> kExpected = {
     {"/custflow.v1.ReportingService/Cluster",                 "y y y y -"},
     {"/custflow.v1.ReportingService/ListTemplates",           "y y y y -"},
     {"/custflow.v1.ReportingService/RenderReport",            "y y y y -"},
+    {"/custflow.v1.ReportingService/AuditLog",                "y - - - -"},
     // clang-format on
 };
 

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "custflow/domain/phone_number.h"
+#include "custflow/domain/pii.h"
 #include "custflow/domain/text.h"
 
 namespace custflow::domain {
@@ -151,6 +152,23 @@ std::vector<v1::DuplicateGroup> FindDuplicateGroups(const std::vector<v1::Custom
         groups);
   }
   return groups;
+}
+
+void MaskPii(v1::DuplicateGroup& group) {
+  constexpr std::string_view kSeparator = " / ";
+  // Keys are "phone" or "phone / name"; evidence lines "id: name / phone".
+  if (group.rule() == v1::DUPLICATE_RULE_PHONE) group.set_key(MaskPhone(group.key()));
+  if (group.rule() == v1::DUPLICATE_RULE_PHONE_AND_NAME) {
+    const size_t end = group.key().find(kSeparator);
+    group.set_key(MaskPhone(group.key().substr(0, end)) +
+                  (end == std::string::npos ? "" : group.key().substr(end)));
+  }
+  for (std::string& evidence : *group.mutable_evidence()) {
+    const size_t start = evidence.rfind(kSeparator);
+    if (start == std::string::npos) continue;
+    evidence =
+        evidence.substr(0, start + kSeparator.size()) + MaskPhone(evidence.substr(start + kSeparator.size()));
+  }
 }
 
 }  // namespace custflow::domain

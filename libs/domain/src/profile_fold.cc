@@ -1,11 +1,14 @@
 #include "custflow/domain/profile_fold.h"
 
 #include <google/protobuf/util/field_mask_util.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <ctime>
 #include <iterator>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "custflow/domain/identity.h"
@@ -230,6 +233,59 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
   }
 }
 
+// `field` of `message` in the protobuf JSON mapping (`"+86..."`, `{"province":...}`), or
+// "" when unset: the message with only that field printed, its key cut off.
+std::string FieldJson(const google::protobuf::Message& message,
+                      const google::protobuf::FieldDescriptor& field) {
+  std::unique_ptr<google::protobuf::Message> only(message.New());
+  google::protobuf::FieldMask mask;
+  mask.add_paths(field.name());
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, mask, {}, only.get());
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(*only, &json, options).ok()) return "";
+  const std::string key = "{\"" + field.name() + "\":";
+  if (!json.starts_with(key) || !json.ends_with("}")) return "";  // "{}": unset
+  return json.substr(key.size(), json.size() - key.size() - 1);
+}
+
+// Adds to `fields` every field of `fields_of` whose value differs between `before` and
+// `after`, in field order.
+void AddChangedFields(const google::protobuf::Message& before, const google::protobuf::Message& after,
+                      const std::vector<std::string_view>& fields_of,
+                      google::protobuf::RepeatedPtrField<v1::FieldChange>& fields) {
+  const google::protobuf::Descriptor& descriptor = *before.GetDescriptor();
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor& field = *descriptor.field(i);
+    if (!fields_of.empty() && std::find(fields_of.begin(), fields_of.end(), field.name()) == fields_of.end())
+      continue;
+    std::string old_value = FieldJson(before, field);
+    std::string new_value = FieldJson(after, field);
+    if (old_value == new_value) continue;
+    v1::FieldChange& change = *fields.Add();
+    change.set_field(field.name());
+    change.set_old_value(std::move(old_value));
+    change.set_new_value(std::move(new_value));
+  }
+}
+
+// Records in `profile.master_change` what `command` changed of the master data in
+// `before` (the profile before it was applied), unless it changed nothing.
+void RecordMasterChange(v1::Profile& profile, const v1::Profile& before, const v1::Command& command) {
+  google::protobuf::RepeatedPtrField<v1::FieldChange> fields;
+  AddChangedFields(before.customer(), profile.customer(), {}, fields);
+  AddChangedFields(before, profile, {"merged_into", "merged_ids"}, fields);
+  if (fields.empty()) return;
+  v1::MasterDataChange& change = *profile.mutable_master_change();
+  change.set_version(profile.version());
+  *change.mutable_changed_at() = command.issued_at();
+  change.set_actor(command.actor());
+  change.set_origin(command.origin());
+  change.set_command_id(command.command_id());
+  *change.mutable_fields() = std::move(fields);
+}
+
 }  // namespace
 
 void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
@@ -252,6 +308,13 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
 }
 
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
+  const bool master_data = command.has_upsert() || command.has_merge() || command.has_absorb();
+  v1::Profile before;
+  if (master_data) {
+    *before.mutable_customer() = profile.customer();
+    before.set_merged_into(profile.merged_into());
+    *before.mutable_merged_ids() = profile.merged_ids();
+  }
   switch (command.action_case()) {
     case v1::Command::kUpsert: {
       const v1::UpsertCustomer& upsert = command.upsert();
@@ -292,6 +355,7 @@ bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
   if (customer.type() == v1::CUSTOMER_TYPE_UNSPECIFIED) customer.set_type(v1::CUSTOMER_TYPE_POTENTIAL);
   KeepLatest(profile.mutable_updated_at(), command.issued_at());
   profile.set_version(profile.version() + 1);
+  if (master_data) RecordMasterChange(profile, before, command);
   return true;
 }
 
@@ -300,7 +364,9 @@ void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged) {
   customer.MergeFrom(survivor.customer());  // the survivor's values win where it has them
   customer.mutable_vehicles()->CopyFrom(survivor.customer().vehicles());
   customer.mutable_vehicles()->MergeFrom(merged.customer().vehicles());
-  KeepEarliest(customer.mutable_first_contact_at(), merged.customer().first_contact_at());
+  // Only a set time is kept: mutable_ would mark an unknown first contact as 1970.
+  if (IsSet(merged.customer().first_contact_at()))
+    KeepEarliest(customer.mutable_first_contact_at(), merged.customer().first_contact_at());
   if (merged.order_count() > 0) customer.set_type(v1::CUSTOMER_TYPE_CLOSED);
   *survivor.mutable_customer() = std::move(customer);
 

@@ -67,6 +67,21 @@ TEST(DuplicatesTest, PhoneRuleGroupsTheSameNumberInAnyFormat) {
               ElementsAre("c1: 华南科技有限公司 / +8613800138000", "c3: 宏达贸易 / 138-0013-8000"));
 }
 
+TEST(DuplicatesTest, MaskedGroupsHideThePhonesOnly) {
+  std::vector<v1::DuplicateGroup> groups = FindDuplicateGroups(kCustomers, v1::DUPLICATE_RULE_PHONE);
+  ASSERT_EQ(groups.size(), 1u);
+  MaskPii(groups[0]);
+  EXPECT_EQ(groups[0].key(), "+86138****8000");
+  EXPECT_THAT(groups[0].customer_ids(), ElementsAre("c1", "c3"));
+  EXPECT_THAT(groups[0].evidence(),
+              ElementsAre("c1: 华南科技有限公司 / +86138****8000", "c3: 宏达贸易 / 138-****-8000"));
+  v1::DuplicateGroup both;
+  both.set_rule(v1::DUPLICATE_RULE_PHONE_AND_NAME);
+  both.set_key("+8613800138000 / 华南科技");
+  MaskPii(both);
+  EXPECT_EQ(both.key(), "+86138****8000 / 华南科技");
+}
+
 TEST(DuplicatesTest, NameRuleGroupsTheSameNormalizedName) {
   std::vector<v1::DuplicateGroup> groups = FindDuplicateGroups(kCustomers, v1::DUPLICATE_RULE_NAME);
   ASSERT_EQ(groups.size(), 1u);

@@ -371,6 +371,85 @@ TEST(ProfileFold, AbsorbAddsTheMergedHistoryOnceAndFillsEmptyFields) {
             (std::vector<std::string>{"cu_1", "cu_0"}));
 }
 
+// One recorded field change as "field: old -> new".
+std::vector<std::string> Changes(const v1::MasterDataChange& change) {
+  std::vector<std::string> lines;
+  for (const v1::FieldChange& field : change.fields())
+    lines.push_back(field.field() + ": " + field.old_value() + " -> " + field.new_value());
+  return lines;
+}
+
+TEST(ProfileFold, MasterDataCommandsRecordWhoChangedWhichFieldFromWhatToWhat) {
+  v1::Profile profile = NewProfile();
+  v1::Command create;
+  create.set_command_id("cmd-1");
+  create.set_actor("rep.x");
+  create.set_origin("UpsertCustomer");
+  create.mutable_issued_at()->set_seconds(1'700'000'000);
+  create.mutable_upsert()->mutable_customer()->set_name("华南贸易");
+  create.mutable_upsert()->mutable_customer()->set_contact_phone("+8613800138000");
+  ASSERT_TRUE(ApplyCommand(profile, create));
+  EXPECT_EQ(profile.master_change().version(), profile.version());
+  EXPECT_EQ(profile.master_change().actor(), "rep.x");
+  EXPECT_EQ(profile.master_change().origin(), "UpsertCustomer");
+  EXPECT_EQ(profile.master_change().command_id(), "cmd-1");
+  EXPECT_EQ(profile.master_change().changed_at().seconds(), 1'700'000'000);
+  EXPECT_EQ(Changes(profile.master_change()),
+            (std::vector<std::string>{R"(customer_id:  -> "cu_1")", R"(name:  -> "华南贸易")",
+                                      R"(contact_phone:  -> "+8613800138000")",
+                                      R"(type:  -> "CUSTOMER_TYPE_POTENTIAL")"}));
+
+  v1::Command change;
+  change.set_command_id("cmd-2");
+  change.set_actor("boss.east");
+  change.set_origin("ImportCustomers:customers.csv");
+  change.mutable_upsert()->mutable_customer()->set_contact_phone("+8613900139000");
+  change.mutable_upsert()->mutable_customer()->mutable_region()->set_province("广东省");
+  change.mutable_upsert()->mutable_update_mask()->add_paths("contact_phone");
+  change.mutable_upsert()->mutable_update_mask()->add_paths("region");
+  ASSERT_TRUE(ApplyCommand(profile, change));
+  EXPECT_EQ(profile.master_change().version(), 2u);
+  EXPECT_EQ(profile.master_change().actor(), "boss.east");
+  EXPECT_EQ(Changes(profile.master_change()),
+            (std::vector<std::string>{R"(contact_phone: "+8613800138000" -> "+8613900139000")",
+                                      R"(region:  -> {"province":"广东省"})"}));
+
+  // Writing the same values again changes nothing: the last change stays as it was.
+  change.set_command_id("cmd-3");
+  ApplyCommand(profile, change);
+  EXPECT_EQ(profile.master_change().command_id(), "cmd-2");
+  EXPECT_EQ(profile.master_change().version(), 2u);
+
+  // Tags are not master data (tag_change records them).
+  ApplyCommand(profile, SetTagsCommand({"vip"}, "A"));
+  EXPECT_EQ(profile.master_change().command_id(), "cmd-2");
+}
+
+TEST(ProfileFold, MergeAndAbsorbRecordTheMergeFields) {
+  v1::Profile merged = NewProfile();
+  v1::Command merge = MergeInto("cu_9");
+  merge.set_actor("root");
+  merge.set_origin("MergeCustomers");
+  ASSERT_TRUE(ApplyCommand(merged, merge));
+  EXPECT_EQ(Changes(merged.master_change()),
+            (std::vector<std::string>{R"(customer_id:  -> "cu_1")", R"(type:  -> "CUSTOMER_TYPE_POTENTIAL")",
+                                      R"(merged_into:  -> "cu_9")"}));
+
+  v1::Profile survivor;
+  survivor.set_customer_id("cu_9");
+  survivor.mutable_customer()->set_customer_id("cu_9");
+  survivor.mutable_customer()->set_type(v1::CUSTOMER_TYPE_POTENTIAL);
+  merged.mutable_customer()->set_email("a@example.com");
+  v1::Command absorb;
+  absorb.set_actor("root");
+  absorb.set_origin("MergeCustomers");
+  *absorb.mutable_absorb()->mutable_merged() = merged;
+  ASSERT_TRUE(ApplyCommand(survivor, absorb));
+  EXPECT_EQ(survivor.master_change().actor(), "root");
+  EXPECT_EQ(Changes(survivor.master_change()),
+            (std::vector<std::string>{R"(email:  -> "a@example.com")", R"(merged_ids:  -> ["cu_1"])"}));
+}
+
 TEST(ProfileFold, AForwardedInteractionCountsLikeAnyOther) {
   v1::Profile profile = NewProfile();
   v1::Command forwarded;

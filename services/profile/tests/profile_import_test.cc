@@ -135,7 +135,8 @@ TEST_F(ProfileImportTest, ImportsGoodRowsOfAUtf8FileWithBomAndReportsEveryBadOne
   ASSERT_EQ(CommandsDelivered(), 4u);
   v1::Command command;
   ASSERT_TRUE(command.ParseFromString(DeliveredTo(kTopics.commands)[0].value));
-  EXPECT_EQ(command.actor(), "import:customers_utf8_bom.csv");
+  EXPECT_EQ(command.actor(), "anonymous");  // the caller, here of an authenticator in open mode
+  EXPECT_EQ(command.origin(), "ImportCustomers:customers_utf8_bom.csv");
   EXPECT_EQ(command.command_id().rfind("imp_", 0), 0u) << command.command_id();
 
   WaitAllApplied();

@@ -171,7 +171,8 @@ TEST_F(ProfileServiceTest, UpsertCustomerWithoutWaitReturnsOnceTheCommandIsStore
   ASSERT_TRUE(command.ParseFromString(commands[0].value));
   EXPECT_EQ(command.command_id(), response.command_id());
   EXPECT_EQ(command.customer_id(), "alice");
-  EXPECT_EQ(command.actor(), "api");
+  EXPECT_EQ(command.actor(), "anonymous");  // the caller, here of an authenticator in open mode
+  EXPECT_EQ(command.origin(), "UpsertCustomer");
   EXPECT_EQ(command.upsert().customer().name(), "Alice Trading Co.");
 }
 

@@ -94,7 +94,7 @@ class ReportingAuthTest : public ::testing::Test {
 
 TEST_F(ReportingAuthTest, EveryRpcWithoutATokenIsUnauthenticatedBeforeAnySql) {
   const std::vector<std::string> rpcs = RpcNames();
-  ASSERT_EQ(rpcs.size(), 13u);
+  ASSERT_EQ(rpcs.size(), 14u);
   std::map<std::string, grpc::StatusCode> codes = CallEveryRpc("");
 
   ASSERT_EQ(codes.size(), rpcs.size());

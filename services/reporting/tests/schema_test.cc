@@ -24,8 +24,9 @@ TEST_F(SchemaTest, MigrationsApplyOnceAndAreIdempotent) {
   absl::StatusOr<std::string> tables =
       clickhouse::Bind("SELECT name FROM system.tables WHERE database = ? ORDER BY name", database());
   ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_THAT(Rows(*tables), ElementsAre("interactions", "profile_versions", "schema_migrations",
-                                         "sink_offsets", "tag_history", "tag_history_from_profile_versions"));
+  EXPECT_THAT(Rows(*tables), ElementsAre("audit_log", "audit_log_from_profile_versions", "interactions",
+                                         "profile_versions", "schema_migrations", "sink_offsets",
+                                         "tag_history", "tag_history_from_profile_versions"));
 }
 
 // A start that died after adding some columns of a migration but before recording it.

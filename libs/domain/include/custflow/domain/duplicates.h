@@ -31,4 +31,7 @@ std::vector<v1::DuplicateGroup> FindDuplicateGroups(const std::vector<v1::Custom
                                                     v1::DuplicateRule rule,
                                                     const std::string& default_region = "CN");
 
+// The phones in `group`'s key and evidence masked (pii.h), for a caller without PII rights.
+void MaskPii(v1::DuplicateGroup& group);
+
 }  // namespace custflow::domain
