@@ -207,16 +207,7 @@ grpc::Status ProfileService::UpsertCustomer(grpc::ServerContext* context,
   mask = request->update_mask();
   if (mask.paths_size() > 0 && customer.original_values_size() > 0) mask.add_paths("original_values");
   if (grpc::Status kept = CheckUpsertScope(command, auth::RowScope::Of(*caller)); !kept.ok()) return kept;
-
-  absl::StatusOr<kafka::DeliveryReport> stored =
-      producer_.SendAndWait(options_.commands_topic, customer_id, command.SerializeAsString());
-  if (!stored.ok()) return core::ToGrpcStatus(stored.status());
-  response->set_command_id(command.command_id());
-  if (!request->wait_applied()) return grpc::Status::OK;
-  grpc::Status applied = WaitApplied(context, options_.commands_topic, stored->partition, stored->offset,
-                                     customer_id, response->mutable_profile());
-  ShowTo(*caller, *response->mutable_profile());
-  return applied;
+  return PublishCommand(context, *caller, command, request->wait_applied(), *response);
 }
 
 grpc::Status ProfileService::AddFollowUp(grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
@@ -313,6 +304,36 @@ grpc::Status ProfileService::MergeCustomers(grpc::ServerContext* context,
     ShowTo(*caller, *response->mutable_survivor() = std::move(**survivor));
     return grpc::Status::OK;
   });
+}
+
+grpc::Status ProfileService::EraseCustomer(grpc::ServerContext* context,
+                                           const v1::EraseCustomerRequest* request,
+                                           v1::EraseCustomerResponse* response) {
+  absl::StatusOr<auth::Principal> caller = Authorize(context, "EraseCustomer");
+  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
+  const std::string& customer_id = request->customer_id();
+  if (customer_id.empty()) return Invalid("customer_id: is required");
+  absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
+  if (!profile.ok()) return core::ToGrpcStatus(profile.status());
+  if (!*profile) return NoCustomer(customer_id);
+  v1::Command command = NewCommand(customer_id, *caller, "EraseCustomer");
+  command.mutable_erase();
+  return PublishCommand(context, *caller, command, request->wait_applied(), *response);
+}
+
+template <typename Response>
+grpc::Status ProfileService::PublishCommand(grpc::ServerContext* context, const auth::Principal& caller,
+                                            const v1::Command& command, bool wait_applied,
+                                            Response& response) {
+  absl::StatusOr<kafka::DeliveryReport> stored =
+      producer_.SendAndWait(options_.commands_topic, command.customer_id(), command.SerializeAsString());
+  if (!stored.ok()) return core::ToGrpcStatus(stored.status());
+  response.set_command_id(command.command_id());
+  if (!wait_applied) return grpc::Status::OK;
+  grpc::Status applied = WaitApplied(context, options_.commands_topic, stored->partition, stored->offset,
+                                     command.customer_id(), response.mutable_profile());
+  ShowTo(caller, *response.mutable_profile());
+  return applied;
 }
 
 grpc::Status ProfileService::CheckUpsertScope(const v1::Command& command, const auth::RowScope& scope) {

@@ -70,6 +70,8 @@ class ProfileService final : public ProfileServiceBase {
                               v1::MergeCustomersResponse* response) override;
   grpc::Status QualityReport(grpc::ServerContext* context, const v1::QualityReportRequest* request,
                              v1::QualityReportResponse* response) override;
+  grpc::Status EraseCustomer(grpc::ServerContext* context, const v1::EraseCustomerRequest* request,
+                             v1::EraseCustomerResponse* response) override;
 
  private:
   // The caller of `context` when it may call the rpc `method` ("GetProfile"), else
@@ -86,6 +88,11 @@ class ProfileService final : public ProfileServiceBase {
   // PERMISSION_DENIED.
   grpc::Status CheckUpsertScope(const v1::Command& command, const auth::RowScope& scope);
 
+  // Publishes `command` and answers its id in `response`; with `wait_applied`, also the
+  // customer's profile once applied, as `caller` may see it (UpsertCustomer, EraseCustomer).
+  template <typename Response>
+  grpc::Status PublishCommand(grpc::ServerContext* context, const auth::Principal& caller,
+                              const v1::Command& command, bool wait_applied, Response& response);
   // A command for `customer_id` with a new id, issued now by `caller` through `rpc` (its
   // actor and origin in the audit log).
   v1::Command NewCommand(const std::string& customer_id, const auth::Principal& caller,

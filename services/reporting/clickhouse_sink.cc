@@ -1,7 +1,10 @@
 #include "services/reporting/clickhouse_sink.h"
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "custflow/clickhouse/row_binary_writer.h"
@@ -112,9 +115,29 @@ void AppendMasterChange(clickhouse::RowBinaryWriter& rows, const v1::Profile& pr
   rows.WriteArray(new_values);
 }
 
-bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& message) {
+// The origin of the master change an EraseCustomer command makes (the rpc's name).
+constexpr std::string_view kEraseOrigin = "EraseCustomer";
+
+// Notes in `erasures` (customer id -> highest erase version) when `profile` is the snapshot
+// an erase made. Later snapshots of an erased customer keep erased_at but were not made by
+// the erase, so they blank nothing again.
+void NoteErasure(const v1::Profile& profile, std::map<std::string, uint64_t>& erasures) {
+  const v1::MasterDataChange& change = profile.master_change();
+  if (!profile.has_erased_at() || change.version() != profile.version() || change.origin() != kEraseOrigin)
+    return;
+  uint64_t& version = erasures[profile.customer_id()];
+  version = std::max(version, profile.version());
+}
+
+bool ParseProfile(const kafka::Message& message, v1::Profile& profile) {
+  return profile.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()));
+}
+
+bool AppendProfile(clickhouse::RowBinaryWriter& rows, const kafka::Message& message,
+                   std::map<std::string, uint64_t>& erasures) {
   v1::Profile profile;
-  if (!profile.ParseFromArray(message.value.data(), static_cast<int>(message.value.size()))) return false;
+  if (!ParseProfile(message, profile)) return false;
+  NoteErasure(profile, erasures);
   const v1::Customer& customer = profile.customer();
   rows.WriteString(profile.customer_id());
   rows.WriteUInt64(profile.version());
@@ -186,7 +209,9 @@ ClickHouseSink::ClickHouseSink(clickhouse::ClickHouseClient& client, core::Metri
       topics_(std::move(topics)),
       rows_(metrics.GetCounter("custflow_sink_rows_total", "Rows written to ClickHouse.")),
       skipped_(metrics.GetCounter("custflow_sink_skipped_total", "Messages skipped as already stored.")),
-      unreadable_(metrics.GetCounter("custflow_sink_unreadable_total", "Messages that did not parse.")) {}
+      unreadable_(metrics.GetCounter("custflow_sink_unreadable_total", "Messages that did not parse.")),
+      erasures_(metrics.GetCounter("custflow_sink_erasures_total",
+                                   "Erased customers whose older rows were blanked (again on a replay).")) {}
 
 const char* ClickHouseSink::TableFor(const std::string& topic) const {
   return topic == topics_.profiles ? "profile_versions" : "interactions";
@@ -233,6 +258,23 @@ absl::Status ClickHouseSink::Reload(const Partition& partition, PartitionState& 
   return absl::OkStatus();
 }
 
+absl::Status ClickHouseSink::BlankBeforeErasures(const std::map<std::string, uint64_t>& erasures) {
+  // Mutations run asynchronously on 18.16 (no mutations_sync): the server accepts them
+  // durably and applies them to every part that exists now.
+  static constexpr const char* kBlanking[] = {
+      "ALTER TABLE profile_versions UPDATE name = '', profile = '' WHERE customer_id = ? AND version < ?",
+      "ALTER TABLE audit_log UPDATE old_value = '', new_value = '' WHERE customer_id = ? AND version < ?"};
+  for (const auto& [customer_id, version] : erasures) {
+    for (const char* statement : kBlanking) {
+      absl::StatusOr<std::string> sql = clickhouse::Bind(statement, customer_id, version);
+      if (!sql.ok()) return sql.status();
+      if (absl::Status blanked = client_.Execute(*sql); !blanked.ok()) return blanked;
+    }
+    erasures_.Increment();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
   std::map<Partition, int64_t> last_offsets;
   for (const kafka::Message& message : batch) {
@@ -248,14 +290,19 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
 
   clickhouse::RowBinaryWriter interactions;
   clickhouse::RowBinaryWriter profiles;
+  std::map<std::string, uint64_t> erasures;
   for (const kafka::Message& message : batch) {
     const PartitionState& state = partitions_[{std::string(message.topic), message.partition}];
+    bool profile = message.topic == topics_.profiles;
     if ((state.recorded && message.offset <= *state.recorded) || state.stored.contains(message.offset)) {
       skipped_.Increment();
+      // An erase stored before a crash may not have blanked yet: blank again.
+      v1::Profile stored;
+      if (profile && ParseProfile(message, stored)) NoteErasure(stored, erasures);
       continue;
     }
-    bool profile = message.topic == topics_.profiles;
-    bool parsed = profile ? AppendProfile(profiles, message) : AppendInteractionRow(interactions, message);
+    bool parsed =
+        profile ? AppendProfile(profiles, message, erasures) : AppendInteractionRow(interactions, message);
     if (!parsed) {
       // Producers validate before publishing, so this is corruption: count and log it.
       unreadable_.Increment();
@@ -267,6 +314,8 @@ absl::Status ClickHouseSink::Write(std::span<const kafka::Message> batch) {
 
   absl::Status inserted = client_.Insert("interactions", kInteractionColumns, interactions);
   if (inserted.ok()) inserted = client_.Insert("profile_versions", kProfileColumns, profiles);
+  // After the insert, so older versions in this very batch are blanked too.
+  if (inserted.ok()) inserted = BlankBeforeErasures(erasures);
   clickhouse::RowBinaryWriter offsets;
   uint32_t now = static_cast<uint32_t>(std::time(nullptr));
   for (const auto& [partition, last] : last_offsets) {

@@ -4,6 +4,9 @@
 // starts after that record and skips rows already stored past it (an insert interrupted
 // by a crash, or one that failed after storing some blocks), so nothing is lost or
 // doubled.
+// A snapshot made by EraseCustomer blanks the personal data of the customer's older rows
+// (profile_versions, audit_log) before its batch is recorded, whether the snapshot is
+// stored now or was before a crash, so a replay repeats the idempotent blanking.
 #pragma once
 
 #include <map>
@@ -54,6 +57,8 @@ class ClickHouseSink {
   };
 
   absl::Status Reload(const Partition& partition, PartitionState& state);
+  // Blanks the rows of each customer older than its erase version (customer id -> version).
+  absl::Status BlankBeforeErasures(const std::map<std::string, uint64_t>& erasures);
   const char* TableFor(const std::string& topic) const;
 
   clickhouse::ClickHouseClient& client_;
@@ -62,6 +67,7 @@ class ClickHouseSink {
   core::Counter& rows_;
   core::Counter& skipped_;
   core::Counter& unreadable_;
+  core::Counter& erasures_;
 };
 
 }  // namespace custflow::reporting

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's demo path on its own data folder and ports: stack.sh up (twice: the second
 # must find everything running), the CLI demo, the master-data commands (import, audit, search,
-# follow-up, quality, duplicates), the tag commands over the default rules (rules, explain,
+# follow-up, quality, duplicates, erase), the tag commands over the default rules (rules, explain,
 # distribution by tag, segment, history, reload, sweep, validate), status, and down (which must
 # stop every process it started).
 #   stack_demo_test.sh BUILD_DIR
@@ -53,6 +53,19 @@ grep -q "has 1 follow-ups, stage '需求确认'" <<<"$followed" || { echo "FAIL:
 "$cli" quality | tee "$CUSTFLOW_LOCAL_DIR/quality.txt"
 grep -q "customers;" "$CUSTFLOW_LOCAL_DIR/quality.txt" || { echo "FAIL: quality report"; exit 1; }
 "$cli" duplicates --rule phone
+# Erasure: C0001's phone leaves its profile, and the erase itself is audited.
+erased=$("$cli" erase C0001)
+echo "$erased"
+grep -q '^erased C0001: ' <<<"$erased" || { echo "FAIL: erase"; exit 1; }
+profile_after=$("$cli" profile C0001)
+if grep -q '13800138000' <<<"$profile_after"; then echo "FAIL: the erased phone is still in the profile"; exit 1; fi
+audit=""
+for _ in $(seq 1 100); do
+  audit=$("$cli" audit --customer C0001 --limit 50)
+  grep -Eq ' admin +EraseCustomer +contact_phone: ' <<<"$audit" && break
+  sleep 0.2
+done
+grep -Eq ' admin +EraseCustomer +contact_phone: ' <<<"$audit" || { echo "FAIL: the erase is not audited"; exit 1; }
 
 # Tags: the tagging service tags the demo customers by the default rules (every customer
 # gets one lifecycle tag), explains them, and serves segments, history and sweeps.

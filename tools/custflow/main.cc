@@ -24,6 +24,8 @@
 //                      [--stage STAGE] [--agent NAME]
 //   custflow duplicates [--rule phone|name|both] [--owner X]
 //   custflow merge SURVIVOR_ID MERGED_ID
+//   custflow erase CUSTOMER_ID
+//       Anonymizes the customer everywhere (administrators only).
 //   custflow quality [--owner X] [--department X]
 //   custflow tags rules|explain|segment|history|validate|reload|sweep ...
 //       Tag rules, segments and grades (tags_commands.h; `custflow tags --help`).
@@ -234,6 +236,26 @@ int Duplicates(int argc, char** argv) {
   }
   std::printf("%d groups among %llu customers\n", response.groups_size(),
               static_cast<unsigned long long>(response.customers_examined()));
+  return 0;
+}
+
+int Erase(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: custflow erase CUSTOMER_ID\n");
+    return 2;
+  }
+  v1::EraseCustomerRequest request;
+  request.set_customer_id(argv[2]);
+  request.set_wait_applied(true);
+  grpc::ClientContext context;
+  PrepareCall(context, 30);
+  v1::EraseCustomerResponse response;
+  if (grpc::Status status = ProfileStub()->EraseCustomer(&context, request, &response); !status.ok()) {
+    return Fail("erase", status);
+  }
+  std::printf("erased %s: personal data cleared; %llu orders and %llu follow-ups still counted\n", argv[2],
+              static_cast<unsigned long long>(response.profile().order_count()),
+              static_cast<unsigned long long>(response.profile().follow_up_count()));
   return 0;
 }
 
@@ -539,6 +561,7 @@ int main(int argc, char** argv) {
   if (command == "follow-up") return custflow::tools::FollowUp(argc, argv);
   if (command == "duplicates") return custflow::tools::Duplicates(argc, argv);
   if (command == "merge") return custflow::tools::Merge(argc, argv);
+  if (command == "erase") return custflow::tools::Erase(argc, argv);
   if (command == "quality") return custflow::tools::Quality(argc, argv);
   if (command == "tags") return custflow::tools::Tags(argc, argv);
   if (command == "metrics") return custflow::tools::Metrics(argc, argv);
@@ -570,6 +593,7 @@ int main(int argc, char** argv) {
       "                          [--agent NAME]\n"
       "       custflow duplicates [--rule phone|name|both] [--owner X]\n"
       "       custflow merge SURVIVOR_ID MERGED_ID\n"
+      "       custflow erase CUSTOMER_ID\n"
       "       custflow quality [--owner X] [--department X]\n"
       "       custflow tags rules|explain|segment|history|validate|reload|sweep ... (custflow tags "
       "--help)\n"

@@ -27,6 +27,7 @@ constexpr std::array kMethods = std::to_array<MethodPermission>({
     {"/custflow.v1.ProfileService/FindDuplicates", Permission::kMasterData},
     {"/custflow.v1.ProfileService/QualityReport", Permission::kMasterData},
     {"/custflow.v1.ProfileService/MergeCustomers", Permission::kAdminister},
+    {"/custflow.v1.ProfileService/EraseCustomer", Permission::kAdminister},
 
     {"/custflow.v1.TaggingService/ListRules", Permission::kRead},
     {"/custflow.v1.TaggingService/Explain", Permission::kRead},

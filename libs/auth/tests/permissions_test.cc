@@ -34,6 +34,7 @@ const std::map<std::string, std::string> kExpected = {
     {"/custflow.v1.ProfileService/FindDuplicates",            "y y y - -"},
     {"/custflow.v1.ProfileService/QualityReport",             "y y y - -"},
     {"/custflow.v1.ProfileService/MergeCustomers",            "y - - - -"},
+    {"/custflow.v1.ProfileService/EraseCustomer",             "y - - - -"},
     {"/custflow.v1.TaggingService/ListRules",                 "y y y y -"},
     {"/custflow.v1.TaggingService/ReloadRules",               "y - - - -"},
     {"/custflow.v1.TaggingService/ValidateRules",             "y - - - -"},

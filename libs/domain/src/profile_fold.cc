@@ -194,7 +194,8 @@ void ApplyType(v1::Profile& profile, const v1::Interaction& event) {
       v1::FollowUpRecord& record = *profile.add_recent_follow_ups();
       *record.mutable_occurred_at() = at;
       record.set_agent(event.agent());
-      *record.mutable_detail() = event.follow_up();
+      // An erased customer's follow-ups keep their stage, not their texts.
+      if (!profile.has_erased_at()) *record.mutable_detail() = event.follow_up();
       record.set_event_id(event.event_id());
       KeepRecentFollowUps(profile);
       if (event.has_follow_up() && !event.follow_up().stage().empty()) {
@@ -270,13 +271,21 @@ void AddChangedFields(const google::protobuf::Message& before, const google::pro
   }
 }
 
+// The profile fields besides the customer that master-data commands change.
+const std::vector<std::string_view> kProfileMasterFields = {"merged_into", "merged_ids", "identities",
+                                                            "recent_follow_ups"};
+
 // Records in `profile.master_change` what `command` changed of the master data in
-// `before` (the profile before it was applied), unless it changed nothing.
+// `before` (the profile before it was applied), unless it changed nothing. An erase keeps
+// the cleared values out: their old value reads "(erased)".
 void RecordMasterChange(v1::Profile& profile, const v1::Profile& before, const v1::Command& command) {
   google::protobuf::RepeatedPtrField<v1::FieldChange> fields;
   AddChangedFields(before.customer(), profile.customer(), {}, fields);
-  AddChangedFields(before, profile, {"merged_into", "merged_ids"}, fields);
+  AddChangedFields(before, profile, kProfileMasterFields, fields);
   if (fields.empty()) return;
+  if (command.has_erase()) {
+    for (v1::FieldChange& field : fields) field.set_old_value("(erased)");
+  }
   v1::MasterDataChange& change = *profile.mutable_master_change();
   change.set_version(profile.version());
   *change.mutable_changed_at() = command.issued_at();
@@ -284,6 +293,31 @@ void RecordMasterChange(v1::Profile& profile, const v1::Profile& before, const v
   change.set_origin(command.origin());
   change.set_command_id(command.command_id());
   *change.mutable_fields() = std::move(fields);
+}
+
+// Clears the personal data of `profile` and marks it erased; false when it was erased
+// with nothing left to clear.
+bool Erase(v1::Profile& profile, const Timestamp& at) {
+  const std::string before = profile.SerializeAsString();
+  v1::Customer& customer = *profile.mutable_customer();
+  customer.clear_name();
+  customer.clear_contact_person();
+  customer.clear_contact_phone();
+  customer.clear_email();
+  customer.clear_notes();
+  customer.clear_needs();
+  customer.clear_custom_fields();
+  customer.clear_vehicles();
+  customer.clear_original_values();
+  profile.clear_identities();
+  for (v1::FollowUpRecord& record : *profile.mutable_recent_follow_ups()) {
+    const std::string stage = record.detail().stage();
+    record.clear_detail();
+    if (!stage.empty()) record.mutable_detail()->set_stage(stage);
+  }
+  if (profile.has_erased_at() && profile.SerializeAsString() == before) return false;
+  if (!profile.has_erased_at()) *profile.mutable_erased_at() = at;
+  return true;
 }
 
 }  // namespace
@@ -302,18 +336,21 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event) {
   }
   ApplyType(profile, event);
   ApplyResponse(profile, event);
-  RememberIdentities(profile, event.customer());
+  if (!profile.has_erased_at()) RememberIdentities(profile, event.customer());
   KeepLatest(profile.mutable_updated_at(), event.occurred_at());
   profile.set_version(profile.version() + 1);
 }
 
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
-  const bool master_data = command.has_upsert() || command.has_merge() || command.has_absorb();
+  const bool master_data =
+      command.has_upsert() || command.has_merge() || command.has_absorb() || command.has_erase();
   v1::Profile before;
   if (master_data) {
     *before.mutable_customer() = profile.customer();
     before.set_merged_into(profile.merged_into());
     *before.mutable_merged_ids() = profile.merged_ids();
+    *before.mutable_identities() = profile.identities();
+    *before.mutable_recent_follow_ups() = profile.recent_follow_ups();
   }
   switch (command.action_case()) {
     case v1::Command::kUpsert: {
@@ -347,6 +384,9 @@ bool ApplyCommand(v1::Profile& profile, const v1::Command& command) {
     case v1::Command::kForwarded:
       ApplyInteraction(profile, command.forwarded().interaction());
       return true;  // ApplyInteraction kept the times and the version
+    case v1::Command::kErase:
+      if (!Erase(profile, command.issued_at())) return false;
+      break;
     case v1::Command::ACTION_NOT_SET:
       break;
   }

@@ -450,6 +450,67 @@ TEST(ProfileFold, MergeAndAbsorbRecordTheMergeFields) {
             (std::vector<std::string>{R"(email:  -> "a@example.com")", R"(merged_ids:  -> ["cu_1"])"}));
 }
 
+TEST(ProfileFold, EraseClearsPersonalDataKeepsCountsAndLaterEventsAddNone) {
+  v1::Profile profile = NewProfile();
+  v1::Command upsert;
+  v1::Customer& customer = *upsert.mutable_upsert()->mutable_customer();
+  customer.set_name("华南贸易");
+  customer.set_contact_phone("+8613800138000");
+  customer.set_email("li@example.com");
+  customer.set_owner("李娜");
+  customer.mutable_region()->set_province("广东省");
+  ApplyCommand(profile, upsert);
+  v1::Interaction order = Event(v1::INTERACTION_TYPE_ORDER_PLACED, 1'700'000'000);
+  order.mutable_customer()->set_phone("+8613800138000");
+  ApplyInteraction(profile, order);
+  v1::Interaction follow_up = Event(v1::INTERACTION_TYPE_FOLLOW_UP, 1'700'000'100);
+  follow_up.mutable_follow_up()->set_content("他的手机 13800138000");
+  follow_up.mutable_follow_up()->set_stage("需求确认");
+  ApplyInteraction(profile, follow_up);
+  ASSERT_FALSE(profile.identities().empty());
+
+  v1::Command erase;
+  erase.set_actor("root");
+  erase.set_origin("EraseCustomer");
+  erase.set_command_id("cmd-erase");
+  erase.mutable_issued_at()->set_seconds(1'700'000'200);
+  erase.mutable_erase();
+  ASSERT_TRUE(ApplyCommand(profile, erase));
+  EXPECT_EQ(profile.erased_at().seconds(), 1'700'000'200);
+  EXPECT_EQ(profile.customer().name(), "");
+  EXPECT_EQ(profile.customer().contact_phone(), "");
+  EXPECT_EQ(profile.customer().email(), "");
+  EXPECT_TRUE(profile.identities().empty());
+  ASSERT_EQ(profile.recent_follow_ups_size(), 1);
+  EXPECT_EQ(profile.recent_follow_ups(0).detail().content(), "");
+  EXPECT_EQ(profile.recent_follow_ups(0).detail().stage(), "需求确认");
+  // Counts, ownership and place stay.
+  EXPECT_EQ(profile.order_count(), 1u);
+  EXPECT_EQ(profile.customer().owner(), "李娜");
+  EXPECT_EQ(profile.customer().region().province(), "广东省");
+  // Audited without the values.
+  EXPECT_EQ(profile.master_change().origin(), "EraseCustomer");
+  EXPECT_EQ(profile.master_change().version(), profile.version());
+  std::vector<std::string> fields;
+  for (const v1::FieldChange& change : profile.master_change().fields()) {
+    fields.push_back(change.field());
+    EXPECT_EQ(change.old_value(), "(erased)");
+    EXPECT_EQ(change.new_value().find("138"), std::string::npos) << change.new_value();
+  }
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"name", "contact_phone", "email", "identities", "recent_follow_ups"}));
+
+  // Erasing again changes nothing; later events add no identities or texts.
+  const uint64_t version = profile.version();
+  EXPECT_FALSE(ApplyCommand(profile, erase));
+  EXPECT_EQ(profile.version(), version);
+  ApplyInteraction(profile, order);
+  ApplyInteraction(profile, follow_up);
+  EXPECT_TRUE(profile.identities().empty());
+  EXPECT_EQ(profile.recent_follow_ups(1).detail().content(), "");
+  EXPECT_EQ(profile.order_count(), 2u);
+}
+
 TEST(ProfileFold, AForwardedInteractionCountsLikeAnyOther) {
   v1::Profile profile = NewProfile();
   v1::Command forwarded;

@@ -204,6 +204,44 @@ TEST_F(ProfileServiceTest, UpsertCustomerCleansesWhatItWritesAndKeepsTheOriginal
   EXPECT_EQ(status.error_message().rfind("customer.contact_phone: ", 0), 0u) << status.error_message();
 }
 
+TEST_F(ProfileServiceTest, EraseCustomerAnonymizesTheProfileAndItsIdentities) {
+  Broker broker(producer_);
+  DeliveredApplier consumer(producer_, *applier_, {kTopics.commands});
+  ProfileService service(*store_, producer_, open_auth_, Options());
+  v1::UpsertCustomerRequest request = UpsertRequest("alice", "Alice Trading Co.", true);
+  request.mutable_customer()->set_contact_phone("+8613800138000");
+  request.mutable_customer()->set_email("alice@example.com");
+  request.mutable_customer()->set_owner("李娜");
+  v1::UpsertCustomerResponse upserted;
+  ASSERT_TRUE(Upsert(service, request, upserted).ok());
+  ASSERT_EQ(RedisContents()["cf:identity:phone:+8613800138000"], "alice");
+
+  v1::EraseCustomerRequest erase;
+  erase.set_customer_id("alice");
+  erase.set_wait_applied(true);
+  v1::EraseCustomerResponse erased;
+  grpc::ServerContext context;
+  grpc::Status status = service.EraseCustomer(&context, &erase, &erased);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(erased.profile().has_erased_at());
+  EXPECT_EQ(erased.profile().customer().name(), "");
+  EXPECT_EQ(erased.profile().customer().contact_phone(), "");
+  EXPECT_EQ(erased.profile().customer().owner(), "李娜");
+  EXPECT_EQ(erased.profile().master_change().origin(), "EraseCustomer");
+  // The identity index forgets the phone and e-mail, so no later event finds the customer by them.
+  std::map<std::string, std::string> redis = RedisContents();
+  EXPECT_EQ(redis.count("cf:identity:phone:+8613800138000"), 0u);
+  EXPECT_EQ(redis.count("cf:identity:email:alice@example.com"), 0u);
+  for (const auto& [key, value] : redis) {
+    EXPECT_EQ(value.find("Alice Trading"), std::string::npos) << key;
+    EXPECT_EQ(value.find("13800138000"), std::string::npos) << key;
+  }
+
+  erase.set_customer_id("nobody");
+  grpc::ServerContext again;
+  EXPECT_EQ(service.EraseCustomer(&again, &erase, &erased).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(ProfileServiceTest, UpsertCustomerRequiresACustomerId) {
   ProfileService service(*store_, producer_, open_auth_, Options());
   v1::UpsertCustomerResponse response;

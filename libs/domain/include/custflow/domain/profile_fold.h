@@ -24,9 +24,13 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event);
 // added and removed, with their rules, for the new version; a merge marks the profile
 // merged into the survivor (the caller then sends the survivor an absorb); an absorb
 // folds the merged profile into this one; a forwarded interaction is applied like any
-// other. An upsert, merge or absorb that changes master data (customer, merged_into,
-// merged_ids) records in `master_change` each changed field's old and new value with the
-// command's actor, origin and id, for the new version.
+// other. An erase clears the personal data (names, phone, e-mail, notes, needs, custom
+// fields, vehicles, values as entered, identities, follow-up texts) and sets erased_at;
+// later interactions then add no identities or follow-up texts. An upsert, merge,
+// absorb or erase that changes master data (customer, merged_into, merged_ids,
+// identities, recent follow-ups) records in `master_change` each changed field's old and
+// new value ("(erased)" for the old value of what an erase cleared) with the command's
+// actor, origin and id, for the new version.
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command);
 
 // Folds `merged`'s history into `survivor`: counters add up (amounts, in total and per
