@@ -33,6 +33,8 @@ struct RequestError {
   int status;
   std::string field;
   std::string description;
+  // Retry-After of a 429 or 503; 1 s unless set.
+  int64_t retry_after_seconds = 1;
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -268,18 +270,20 @@ json ResultJson(const v1::EventResult& result, size_t index) {
   return entry;
 }
 
-HttpResponse JsonResponse(int status, const json& body, HttpResponse base) {
+HttpResponse JsonResponse(int status, const json& body, HttpResponse base, int64_t retry_after_seconds = 1) {
   base.status = status;
   base.content_type = "application/json; charset=utf-8";
   // Parser messages may quote the bytes that were not UTF-8.
   base.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (status == 503 || status == 429) base.headers.emplace_back("Retry-After", "1");
+  if (status == 503 || status == 429) {
+    base.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  }
   return base;
 }
 
 HttpResponse ErrorResponse(const RequestError& error, HttpResponse base) {
   json body = {{"errors", json::array({{{"field", error.field}, {"description", error.description}}})}};
-  return JsonResponse(error.status, body, std::move(base));
+  return JsonResponse(error.status, body, std::move(base), error.retry_after_seconds);
 }
 
 // One result per event in request order.
@@ -311,11 +315,12 @@ HttpIngest::HttpIngest(EventSubmitter& submitter, const auth::RequestAuthenticat
     : submitter_(submitter),
       options_(std::move(options)),
       cors_(options_.allowed_origins, kAllowedMethods, "Retry-After"),
-      authenticated_post_(
-          runtime::RequireAuthentication(auth, [this](std::optional<auth::Principal> /*caller*/,
-                                                      HttpRequest request, core::HttpResponder responder) {
+      authenticated_post_(runtime::RequireAuthentication(
+          auth,
+          [this](std::optional<auth::Principal> caller, HttpRequest request, core::HttpResponder responder) {
             HttpResponse cors = cors_.Base(request);
-            Post(request, std::move(cors), std::move(responder));
+            // Only POST reaches here, and RequireAuthentication gives every POST its caller.
+            Post(*caller, request, std::move(cors), std::move(responder));
           })) {}
 
 core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
@@ -345,12 +350,21 @@ void HttpIngest::Handle(HttpRequest request, core::HttpResponder responder) cons
                     std::move(cors)));
 }
 
-void HttpIngest::Post(const HttpRequest& request, HttpResponse cors, core::HttpResponder responder) const {
+void HttpIngest::Post(const auth::Principal& caller, const HttpRequest& request, HttpResponse cors,
+                      core::HttpResponder responder) const {
   auto read = ReadEvents(request, options_);
   if (auto* error = std::get_if<RequestError>(&read)) {
     return std::move(responder).Respond(ErrorResponse(*error, std::move(cors)));
   }
   const EventTexts& texts = std::get<EventTexts>(read);
+  if (options_.rate_limit != nullptr) {
+    if (auto refusal = options_.rate_limit->Take(caller, texts.size())) {
+      RequestError error = refusal->retry_after ? RequestError{429, "authorization", refusal->message,
+                                                               RetryAfterSeconds(*refusal->retry_after)}
+                                                : RequestError{413, "body", refusal->message};
+      return std::move(responder).Respond(ErrorResponse(error, std::move(cors)));
+    }
+  }
   std::vector<v1::EventResult> results(texts.size());
   std::vector<v1::Interaction> events;
   std::vector<size_t> positions;  // of `events` in the request

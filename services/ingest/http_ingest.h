@@ -25,7 +25,10 @@
 //   200                 every event is stored
 // A request-level rejection has only "errors", with field "body", "content-type" or
 // "method": 400 (not JSON, no events), 413 (body over max_request_bytes or more than
-// max_events events), 415 (content type), 405 (method).
+// max_events events), 415 (content type), 405 (method), 429 + Retry-After (whole seconds
+// until the request fits) when the caller's principal is over its rate limit (field
+// "authorization"; nothing of the request is submitted), 413 when the request has more
+// events than the rate limit's burst.
 //
 // Authentication: a POST needs "Authorization: Bearer <token>" of a principal allowed to
 // publish (IngestService/Publish); without a valid token it answers 401, for a role that may
@@ -48,17 +51,21 @@
 #include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
 #include "services/ingest/event_submitter.h"
+#include "services/ingest/ingest_rate_limit.h"
 
 namespace custflow::ingest {
 
 struct HttpIngestOptions {
   // Origins whose pages may read the answers, e.g. "https://shop.example.com"; "*"
   // allows every origin.
-  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_origins{};
   // Larger bodies answer 413. The HTTP server's own limit must not be lower.
   size_t max_request_bytes = 1 << 20;
   // More events in one request answer 413.
   size_t max_events = 1000;
+  // Each principal's events per second, shared with IngestService; null for no limit.
+  // Every event in the body counts, valid or not. Must outlive the handlers.
+  IngestRateLimit* rate_limit = nullptr;
 };
 
 class HttpIngest {
@@ -75,7 +82,8 @@ class HttpIngest {
 
  private:
   void Handle(core::HttpRequest request, core::HttpResponder responder) const;
-  void Post(const core::HttpRequest& request, core::HttpResponse cors, core::HttpResponder responder) const;
+  void Post(const auth::Principal& caller, const core::HttpRequest& request, core::HttpResponse cors,
+            core::HttpResponder responder) const;
 
   EventSubmitter& submitter_;
   HttpIngestOptions options_;

@@ -1,6 +1,7 @@
 // The IngestService handlers: authorization, then events to the submitter and results back.
 #include "services/ingest/ingest_service.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -13,6 +14,21 @@
 
 namespace custflow::ingest {
 namespace {
+
+// RESOURCE_EXHAUSTED; with a google.rpc.RetryInfo detail when a resend can pass.
+grpc::Status RateLimitedStatus(const IngestRateLimit::Refusal& refusal) {
+  constexpr auto kCode = grpc::StatusCode::RESOURCE_EXHAUSTED;
+  if (!refusal.retry_after) return grpc::Status(kCode, refusal.message);
+  google::rpc::RetryInfo retry_info;
+  auto seconds = std::chrono::floor<std::chrono::seconds>(*refusal.retry_after);
+  retry_info.mutable_retry_delay()->set_seconds(seconds.count());
+  retry_info.mutable_retry_delay()->set_nanos(static_cast<int32_t>((*refusal.retry_after - seconds).count()));
+  google::rpc::Status details;
+  details.set_code(kCode);
+  details.set_message(refusal.message);
+  details.add_details()->PackFrom(retry_info);
+  return grpc::Status(kCode, refusal.message, details.SerializeAsString());
+}
 
 grpc::Status TooManyEvents(size_t got, size_t limit) {
   return grpc::Status(
@@ -55,6 +71,13 @@ IngestService::IngestService(EventSubmitter& submitter, const auth::RequestAuthe
                              IngestServiceOptions options)
     : submitter_(submitter), auth_(auth), options_(options) {}
 
+std::optional<grpc::Status> IngestService::RateLimited(const auth::Principal& caller, size_t events) {
+  if (options_.rate_limit == nullptr) return std::nullopt;
+  std::optional<IngestRateLimit::Refusal> refusal = options_.rate_limit->Take(caller, events);
+  if (!refusal) return std::nullopt;
+  return RateLimitedStatus(*refusal);
+}
+
 std::vector<v1::EventResult> IngestService::SubmitAndWait(std::vector<v1::Interaction> events,
                                                           bool indexed_paths) {
   std::promise<std::vector<v1::EventResult>> promise;
@@ -68,6 +91,7 @@ grpc::Status IngestService::Publish(grpc::ServerContext* context, const v1::Publ
                                     v1::PublishResponse* response) {
   absl::StatusOr<auth::Principal> caller = auth_.Authorize(context, "/custflow.v1.IngestService/Publish");
   if (!caller.ok()) return core::ToGrpcStatus(caller.status());
+  if (std::optional<grpc::Status> refused = RateLimited(*caller, 1)) return *refused;
   std::vector<v1::Interaction> events = {request->event()};
   v1::EventResult result = std::move(SubmitAndWait(std::move(events), false)[0]);
   if (result.code() != grpc::StatusCode::OK) {
@@ -85,6 +109,7 @@ grpc::Status IngestService::PublishBatch(grpc::ServerContext* context, const v1:
   if (static_cast<size_t>(request->events_size()) > options_.max_batch) {
     return TooManyEvents(request->events_size(), options_.max_batch);
   }
+  if (std::optional<grpc::Status> refused = RateLimited(*caller, request->events_size())) return *refused;
   std::vector<v1::Interaction> events(request->events().begin(), request->events().end());
   for (v1::EventResult& result : SubmitAndWait(std::move(events), true)) {
     *response->add_results() = std::move(result);
@@ -135,6 +160,19 @@ grpc::Status IngestService::StreamEvents(
       });
       if (state.broken || context->IsCancelled()) break;
       state.outstanding += n;
+    }
+    if (std::optional<grpc::Status> refused = RateLimited(*caller, n)) {
+      // Each event is acknowledged as failed, like any other failure; the stream goes on.
+      std::vector<v1::EventResult> results(n);
+      for (size_t i = 0; i < n; ++i) {
+        results[i].set_event_id(request.events(static_cast<int>(i)).event_id());
+        results[i].set_code(refused->error_code());
+        results[i].set_message(refused->error_message());
+      }
+      std::lock_guard lock(state.mutex);
+      state.ready.push_back(std::move(results));
+      state.changed.notify_all();
+      continue;
     }
     std::vector<v1::Interaction> events(std::make_move_iterator(request.mutable_events()->begin()),
                                         std::make_move_iterator(request.mutable_events()->end()));

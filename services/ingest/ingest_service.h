@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 #include "custflow/auth/request_authenticator.h"
 #include "custflow/v1/ingest.grpc.pb.h"
 #include "services/ingest/event_submitter.h"
+#include "services/ingest/ingest_rate_limit.h"
 
 namespace custflow::ingest {
 
@@ -17,6 +19,11 @@ struct IngestServiceOptions {
   // Events of one stream submitted but not yet answered, at most; beyond it the server
   // stops reading the stream, so gRPC flow control slows the sender down.
   size_t max_stream_in_flight = 10'000;
+  // Each principal's events per second, shared with HttpIngest; null for no limit. A
+  // Publish or PublishBatch over it answers RESOURCE_EXHAUSTED with a google.rpc.RetryInfo
+  // detail and publishes nothing; a stream answers each event of an over-limit message
+  // RESOURCE_EXHAUSTED and reads on. Must outlive the service.
+  IngestRateLimit* rate_limit = nullptr;
 };
 
 // The gRPC status for a failed event: its code and message, and for invalid events a
@@ -38,6 +45,9 @@ class IngestService final : public v1::IngestService::Service {
       grpc::ServerReaderWriter<v1::StreamEventsResponse, v1::StreamEventsRequest>* stream) override;
 
  private:
+  // The status refusing a request of `events` events from `caller`, or nullopt when the
+  // rate limit lets it through (its tokens are then taken).
+  std::optional<grpc::Status> RateLimited(const auth::Principal& caller, size_t events);
   // Submits and waits for the results.
   std::vector<v1::EventResult> SubmitAndWait(std::vector<v1::Interaction> events, bool indexed_paths);
 

@@ -1,4 +1,6 @@
 // custflow-ingest: interaction events in over gRPC, out to Kafka once confirmed.
+#include <algorithm>
+
 #include "absl/strings/str_split.h"
 #include "custflow/core/config.h"
 #include "custflow/core/log.h"
@@ -11,6 +13,7 @@
 #include "services/ingest/http_ingest.h"
 #include "services/ingest/identity_resolver.h"
 #include "services/ingest/ingest_pipeline.h"
+#include "services/ingest/ingest_rate_limit.h"
 #include "services/ingest/ingest_service.h"
 
 int main(int argc, char** argv) {
@@ -49,6 +52,16 @@ int main(int argc, char** argv) {
       ',', absl::SkipEmpty());
   http_options.max_request_bytes = static_cast<size_t>(
       config.Int("MAX_REQUEST_BYTES", 1 << 20, "Largest HTTP request body accepted by POST /v1/events."));
+  // One budget per principal over gRPC and HTTP together. The default burst lets any
+  // valid batch (at most 1000 events) through a bucket that is full.
+  int64_t rate_limit =
+      config.Int("RATE_LIMIT", 0,
+                 "Events per second each principal (token) may publish, gRPC and HTTP together; beyond, "
+                 "RESOURCE_EXHAUSTED / 429 with a retry delay. 0: no limit.");
+  int64_t rate_burst = config.Int("RATE_BURST", 0,
+                                  "Events a principal may publish at once before RATE_LIMIT applies; larger "
+                                  "requests are refused. 0: the larger of 2 x RATE_LIMIT and 1000.");
+  if (rate_burst <= 0) rate_burst = std::max<int64_t>(2 * rate_limit, service_options.max_batch);
   runtime::AuthSetup auth_setup(config);
   if (auto exit_code = host.Preflight(argc, argv, config)) return *exit_code;
   absl::StatusOr<auth::RequestAuthenticator> authenticator = auth_setup.Load();
@@ -70,6 +83,10 @@ int main(int argc, char** argv) {
   dedupe::RedisDedupeStore dedupe(**redis);
   ingest::RedisIdentityResolver identities(**redis);
   ingest::IngestPipeline pipeline(**producer, dedupe, identities, host.metrics(), options);
+  ingest::IngestRateLimit rate_limiter(static_cast<double>(rate_limit), static_cast<double>(rate_burst),
+                                       host.metrics());
+  service_options.rate_limit = &rate_limiter;
+  http_options.rate_limit = &rate_limiter;
   ingest::IngestService service(pipeline, *authenticator, service_options);
   host.AddGrpcService(&service);
   // POST /v1/events authenticates itself; the admin routes behind it (health, metrics)

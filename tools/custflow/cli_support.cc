@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+
+#include "custflow/core/service_host.h"
 
 namespace custflow::tools {
 
@@ -13,8 +16,19 @@ std::string Address(const char* variable, const char* fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() {
+  auto file = [](const char* variable) { return Address(variable, ""); };
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = core::ClientCredentials(
+      {file("CUSTFLOW_TLS_CA_FILE"), file("CUSTFLOW_TLS_CERT_FILE"), file("CUSTFLOW_TLS_KEY_FILE")});
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "custflow: %s\n", std::string(credentials.status().message()).c_str());
+    std::exit(2);
+  }
+  return *std::move(credentials);
+}
+
 std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback) {
-  return grpc::CreateChannel(Address(variable, fallback), grpc::InsecureChannelCredentials());
+  return grpc::CreateChannel(Address(variable, fallback), ChannelCredentials());
 }
 
 std::map<std::string, std::string> Options(int argc, char** argv, int first) {

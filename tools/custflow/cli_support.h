@@ -20,6 +20,12 @@ namespace custflow::tools {
 // The address in environment variable `variable`, or `fallback` when it is unset or empty.
 std::string Address(const char* variable, const char* fallback);
 
+// The channel credentials the environment asks for: TLS trusting CUSTFLOW_TLS_CA_FILE when
+// it is set, presenting CUSTFLOW_TLS_CERT_FILE / CUSTFLOW_TLS_KEY_FILE for mutual TLS;
+// plaintext otherwise. Exits with a message when a file cannot be read.
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials();
+
+// A channel to the address in `variable` (or `fallback`) with ChannelCredentials().
 std::shared_ptr<grpc::Channel> Connect(const char* variable, const char* fallback);
 
 // "--name value" options after the subcommand.

@@ -396,9 +396,8 @@ int Import(int argc, char** argv) {
   // A report lists every bad row: let it be larger than gRPC's default 4 MB.
   grpc::ChannelArguments channel_arguments;
   channel_arguments.SetMaxReceiveMessageSize(256 << 20);
-  auto profiles = v1::ProfileService::NewStub(
-      grpc::CreateCustomChannel(Address("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"),
-                                grpc::InsecureChannelCredentials(), channel_arguments));
+  auto profiles = v1::ProfileService::NewStub(grpc::CreateCustomChannel(
+      Address("CUSTFLOW_PROFILE_ADDRESS", "127.0.0.1:17052"), ChannelCredentials(), channel_arguments));
   // No deadline: a large file streams for as long as it takes.
   grpc::ClientContext context;
   AddCredentials(context);

@@ -3,6 +3,8 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,59 @@
 #include "custflow/core/log.h"
 
 namespace custflow::core {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read TLS file ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsFiles& files) {
+  if (files.cert_file.empty() && files.key_file.empty()) {
+    if (!files.client_ca_file.empty())
+      return absl::InvalidArgumentError("TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE");
+    return grpc::InsecureServerCredentials();
+  }
+  if (files.cert_file.empty() || files.key_file.empty())
+    return absl::InvalidArgumentError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all");
+  absl::StatusOr<std::string> cert = ReadPem(files.cert_file);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(files.key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  if (!files.client_ca_file.empty()) {
+    absl::StatusOr<std::string> client_ca = ReadPem(files.client_ca_file);
+    if (!client_ca.ok()) return client_ca.status();
+    options.pem_root_certs = *std::move(client_ca);
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(const ClientTlsFiles& files) {
+  if (files.ca_file.empty()) return grpc::InsecureChannelCredentials();
+  if (files.cert_file.empty() != files.key_file.empty())
+    return absl::InvalidArgumentError("a client certificate and its key are set together or not at all");
+  grpc::SslCredentialsOptions options;
+  absl::StatusOr<std::string> ca = ReadPem(files.ca_file);
+  if (!ca.ok()) return ca.status();
+  options.pem_root_certs = *std::move(ca);
+  if (!files.cert_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadPem(files.cert_file);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPem(files.key_file);
+    if (!key.ok()) return key.status();
+    options.pem_cert_chain = *std::move(cert);
+    options.pem_private_key = *std::move(key);
+  }
+  return grpc::SslCredentials(options);
+}
 
 bool SplitHostPort(const std::string& address, std::string& host, int& port) {
   size_t colon = address.rfind(':');
@@ -33,6 +88,20 @@ ServiceHost::ServiceHost(std::string name, Config& config) : name_(std::move(nam
   http_threads_ = static_cast<int>(config.Int("HTTP_THREADS", 1, "Threads serving the HTTP port."));
   drain_timeout_ = config.Duration("DRAIN_TIMEOUT", std::chrono::seconds(20),
                                    "On SIGTERM, how long in-flight work may take to finish.");
+  grpc_max_message_bytes_ = config.Int("GRPC_MAX_MESSAGE_BYTES", 4 << 20,
+                                       "Largest gRPC request message accepted; larger ones answer "
+                                       "RESOURCE_EXHAUSTED.");
+  http_max_body_bytes_ =
+      config.Int("HTTP_MAX_BODY_BYTES", 8 << 20,
+                 "Largest HTTP request body accepted on the HTTP port; larger ones answer 413.");
+  tls_.cert_file =
+      config.String("TLS_CERT_FILE", "",
+                    "PEM certificate chain of the gRPC server; with TLS_KEY_FILE, gRPC is served "
+                    "over TLS only (docs/SECURITY.md).");
+  tls_.key_file = config.String("TLS_KEY_FILE", "", "PEM private key of TLS_CERT_FILE.");
+  tls_.client_ca_file = config.String("TLS_CLIENT_CA_FILE", "",
+                                      "PEM CA certificates: when set (with TLS), gRPC clients must present a "
+                                      "certificate they signed (mutual TLS).");
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(level_text, level);
   InitLogging(name_, level);
@@ -65,19 +134,27 @@ absl::Status ServiceHost::Start() {
   http_options.address = host;
   http_options.port = port;
   http_options.threads = http_threads_;
+  http_options.max_body_bytes = static_cast<size_t>(http_max_body_bytes_);
   auto http = HttpServer::Start(http_options, AdminHandler(health_, metrics_, http_handler_));
   if (!http.ok()) return http.status();
   http_server_ = std::move(*http);
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(tls_);
+  if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(grpc_address_, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(grpc_address_, *credentials, &grpc_port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(grpc_max_message_bytes_));
   for (grpc::Service* service : grpc_services_) builder.RegisterService(service);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", grpc_address_));
   }
-  LogInfo("service started", {{"grpc_port", grpc_port_}, {"http_port", http_server_->port()}});
+  LogInfo("service started", {{"grpc_port", grpc_port_},
+                              {"http_port", http_server_->port()},
+                              {"grpc_tls", tls_.cert_file.empty()        ? "off"
+                                           : tls_.client_ca_file.empty() ? "on"
+                                                                         : "mutual"}});
   return absl::OkStatus();
 }
 

@@ -8,12 +8,14 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "custflow/core/config.h"
 #include "custflow/core/health.h"
 #include "custflow/core/http_server.h"
@@ -22,10 +24,19 @@
 
 namespace custflow::core {
 
+// Where a gRPC server's TLS material is (PEM files); all empty for plaintext.
+struct TlsFiles {
+  std::string cert_file{};
+  std::string key_file{};
+  std::string client_ca_file{};
+};
+
 class ServiceHost {
  public:
   // Declares the shared settings (LOG_LEVEL, GRPC_ADDRESS, HTTP_ADDRESS, HTTP_THREADS,
-  // DRAIN_TIMEOUT) on `config` and blocks SIGTERM/SIGINT for every later thread.
+  // DRAIN_TIMEOUT, GRPC_MAX_MESSAGE_BYTES, HTTP_MAX_BODY_BYTES, TLS_CERT_FILE,
+  // TLS_KEY_FILE, TLS_CLIENT_CA_FILE) on `config` and blocks SIGTERM/SIGINT for every
+  // later thread.
   ServiceHost(std::string name, Config& config);
   ~ServiceHost();
 
@@ -64,12 +75,33 @@ class ServiceHost {
   std::string http_address_;
   int http_threads_;
   std::chrono::milliseconds drain_timeout_;
+  int64_t grpc_max_message_bytes_;
+  int64_t http_max_body_bytes_;
+  TlsFiles tls_;
   std::vector<grpc::Service*> grpc_services_;
   AsyncHttpHandler http_handler_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HttpServer> http_server_;
   int grpc_port_ = 0;
 };
+
+// The gRPC server credentials of `files`: insecure when no certificate is set, TLS with
+// the certificate and key, mutual TLS with a client CA as well. INVALID_ARGUMENT for half
+// a pair or a client CA without a certificate, NOT_FOUND for a file that cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const TlsFiles& files);
+
+// Where a gRPC client's TLS material is (PEM files): the CA that signed the servers'
+// certificates, and the client's own certificate and key for mutual TLS.
+struct ClientTlsFiles {
+  std::string ca_file{};
+  std::string cert_file{};
+  std::string key_file{};
+};
+
+// gRPC channel credentials for a client: plaintext without a CA file, else TLS trusting
+// it and, with a certificate and key, presenting them (mutual TLS). NOT_FOUND for a file
+// that cannot be read, INVALID_ARGUMENT for half a pair.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(const ClientTlsFiles& files);
 
 // Splits "host:port" into its parts; false when there is no numeric port.
 bool SplitHostPort(const std::string& address, std::string& host, int& port);
