@@ -5,17 +5,21 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "custflow/redis/hiredis_client.h"
+#include "custflow/tagging/tag_expression.h"
 #include "services/profile/profile_store.h"
 #include "services/tagging/tests/profile_store_test.h"
+#include "tests/support/hostile_strings.h"
 
 namespace custflow::tagging {
 namespace {
@@ -243,6 +247,44 @@ TEST_F(SegmentMembersTest, RejectsABadExpressionOrPageSize) {
     ASSERT_FALSE(response.ok()) << request.expression;
     EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(std::string(response.status().message()), request.message);
+  }
+}
+
+// Injection attempts as tags: a segment of one hostile tag lists exactly the customer that
+// has it (no pattern, range or key syntax reaches Redis), and text the grammar cannot hold
+// as one tag (spaces, parentheses) is a tag expression of its own or a refusal, never a
+// wider match.
+TEST_F(SegmentMembersTest, HostileTagsMatchLiterallyOrAreRefused) {
+  SegmentMembers segments(*store_);
+  const std::vector<custflow::testing::Hostile> hostile = custflow::testing::HostileStrings();
+  std::map<std::string, std::vector<std::string>> tags = {{"c000", {"x:a", "x:b"}}};
+  for (size_t i = 0; i < hostile.size(); ++i) {
+    if (hostile[i].storable) tags[CustomerId(static_cast<int>(i) + 1)] = {"x:" + hostile[i].value};
+  }
+  ASSERT_NO_FATAL_FAILURE(SetTags(tags));
+  for (size_t i = 0; i < hostile.size(); ++i) {
+    SCOPED_TRACE(hostile[i].label);
+    v1::SegmentMembersRequest request;
+    request.set_expression("x:" + hostile[i].value);
+    request.set_page_size(1000);
+    absl::StatusOr<v1::SegmentMembersResponse> response = segments.Page(request, kEverything);
+    if (!response.ok()) {
+      EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument) << response.status();
+      continue;
+    }
+    const std::set<std::string> members(response->customer_ids().begin(), response->customer_ids().end());
+    // Only customers whose tags really satisfy the parsed expression may come back, and
+    // the one holding the tag does whenever the expression is that single tag.
+    absl::StatusOr<TagExpression> parsed = ParseTagExpression(request.expression());
+    ASSERT_TRUE(parsed.ok());
+    for (const std::string& id : members) {
+      std::vector<std::string> sorted = tags.at(id);
+      std::sort(sorted.begin(), sorted.end());
+      EXPECT_TRUE(parsed->Matches(sorted)) << id;
+    }
+    if (parsed->ToString() == request.expression() && hostile[i].storable) {
+      EXPECT_EQ(members, std::set<std::string>{CustomerId(static_cast<int>(i) + 1)});
+    }
   }
 }
 
