@@ -321,7 +321,8 @@ HttpIngest::HttpIngest(EventSubmitter& submitter, const auth::RequestAuthenticat
             HttpResponse cors = cors_.Base(request);
             // Only POST reaches here, and RequireAuthentication gives every POST its caller.
             Post(*caller, request, std::move(cors), std::move(responder));
-          })) {}
+          },
+          &cors_)) {}
 
 core::AsyncHttpHandler HttpIngest::Handler(core::AsyncHttpHandler next) const {
   return [this, next = std::move(next)](HttpRequest request, core::HttpResponder responder) {

@@ -94,6 +94,8 @@ class HttpReports {
   // `next` (404 when there is none). ServiceHost::SetHttpHandler puts the admin routes in
   // front of it.
   runtime::AuthorizedHttpHandler Handler(core::AsyncHttpHandler next = nullptr);
+  // The routes' CORS policy, for the answers given in front of Handler().
+  const core::CorsPolicy& cors() const { return cors_; }
 
   // The rpc names served as JSON, and the downloads each also offers by extension.
   static std::vector<std::string> JsonMethods();

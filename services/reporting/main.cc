@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
   reporting::ReportingService service(client, *authenticator);
   host.AddGrpcService(&service);
   reporting::HttpReports http_reports(service.reports(), http_options);
-  host.SetHttpHandler(runtime::RequireAuthentication(*authenticator, http_reports.Handler()));
+  host.SetHttpHandler(
+      runtime::RequireAuthentication(*authenticator, http_reports.Handler(), &http_reports.cors()));
   const bool scheduled = !schedule->empty();
   // The schedule is the operator's own configuration: its reports render in-process, over
   // every customer.

@@ -13,12 +13,11 @@ namespace custflow::runtime {
 namespace {
 
 // The same JSON error body the services' HTTP APIs answer with.
-core::HttpResponse AuthErrorResponse(const absl::Status& status) {
+core::HttpResponse AuthErrorResponse(const absl::Status& status, core::HttpResponse response) {
   const bool unauthenticated = status.code() == absl::StatusCode::kUnauthenticated;
   nlohmann::ordered_json body = {
       {"error",
        {{"code", absl::StatusCodeToString(status.code())}, {"message", std::string(status.message())}}}};
-  core::HttpResponse response;
   response.status = unauthenticated ? 401 : 403;
   response.content_type = "application/json; charset=utf-8";
   // RFC 6750 §3: a 401 names the scheme the client should use.
@@ -48,13 +47,15 @@ absl::StatusOr<auth::RequestAuthenticator> AuthSetup::Load() const {
 }
 
 core::AsyncHttpHandler RequireAuthentication(const auth::RequestAuthenticator& authenticator,
-                                             AuthorizedHttpHandler next) {
-  return [&authenticator, next = std::move(next)](core::HttpRequest request, core::HttpResponder responder) {
+                                             AuthorizedHttpHandler next, const core::CorsPolicy* cors) {
+  return [&authenticator, next = std::move(next), cors](core::HttpRequest request,
+                                                        core::HttpResponder responder) {
     if (request.method == "OPTIONS") return next(std::nullopt, std::move(request), std::move(responder));
     absl::StatusOr<auth::Principal> caller =
         authenticator.AuthorizeHttp(request.method, request.path, request.Header("authorization"));
     if (!caller.ok()) {
-      std::move(responder).Respond(AuthErrorResponse(caller.status()));
+      std::move(responder).Respond(
+          AuthErrorResponse(caller.status(), cors ? cors->Base(request) : core::HttpResponse()));
       return;
     }
     next(*std::move(caller), std::move(request), std::move(responder));

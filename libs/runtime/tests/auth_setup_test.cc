@@ -149,6 +149,38 @@ TEST_P(RequireAuthenticationTest, AnswersOrPassesOn) {
   EXPECT_EQ(challenges, guard_case.status == 401);
 }
 
+// A page may read why it was refused: the 401 and 403 carry the route's CORS headers.
+TEST(RequireAuthentication, RefusalsCarryTheCorsHeadersOfTheRoute) {
+  absl::StatusOr<auth::TokenStore> tokens = auth::TokenStore::Parse(kTokens, "tokens.yaml");
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  auth::RequestAuthenticator authenticator(std::make_shared<const auth::TokenStore>(*std::move(tokens)));
+  const core::CorsPolicy cors({"https://app.example"}, "POST, OPTIONS", "Retry-After");
+  core::AsyncHttpHandler handler = RequireAuthentication(
+      authenticator,
+      [](std::optional<auth::Principal>, core::HttpRequest, core::HttpResponder responder) {
+        std::move(responder).Respond(core::HttpResponse());
+      },
+      &cors);
+  for (const auto& [authorization, status] :
+       std::vector<std::pair<std::string, int>>{{"", 401}, {"Bearer token-pos", 403}}) {
+    core::HttpRequest request;
+    request.method = "POST";
+    request.path = "/v1/reports/Distribution";
+    request.headers["origin"] = "https://app.example";
+    if (!authorization.empty()) request.headers["authorization"] = authorization;
+    std::optional<core::HttpResponse> answer;
+    handler(request,
+            core::HttpResponder([&answer](core::HttpResponse response) { answer = std::move(response); }));
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->status, status);
+    std::string allowed_origin;
+    for (const auto& [name, value] : answer->headers) {
+      if (name == "Access-Control-Allow-Origin") allowed_origin = value;
+    }
+    EXPECT_EQ(allowed_origin, "https://app.example") << status;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Routes, RequireAuthenticationTest,
     ::testing::Values(

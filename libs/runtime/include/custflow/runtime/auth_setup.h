@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "custflow/auth/request_authenticator.h"
 #include "custflow/core/config.h"
+#include "custflow/core/cors.h"
 #include "custflow/core/http_server.h"
 
 namespace custflow::runtime {
@@ -34,9 +35,11 @@ using AuthorizedHttpHandler =
 
 // Serves `next` only to callers `authenticator` lets call the route: 401 with
 // WWW-Authenticate: Bearer without a valid token, 403 when the role may not; both with a
-// JSON error body like the other routes'. CORS preflights pass, without a caller.
-// `authenticator` must outlive the handler.
+// JSON error body like the other routes'. CORS preflights pass, without a caller. With
+// `cors`, the 401 and 403 answers carry its headers for the request's origin, so a page
+// may read why it was refused. `authenticator` and `cors` must outlive the handler.
 core::AsyncHttpHandler RequireAuthentication(const auth::RequestAuthenticator& authenticator,
-                                             AuthorizedHttpHandler next);
+                                             AuthorizedHttpHandler next,
+                                             const core::CorsPolicy* cors = nullptr);
 
 }  // namespace custflow::runtime
