@@ -4,10 +4,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -90,7 +92,13 @@ AsyncHttpHandler ToAsyncHandler(HttpHandler handler) {
 
 namespace {
 
-class Session;
+// A connection's request-answer loop, over a plain or a TLS stream.
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  // Called by AwaitingSessions (under its lock) once the handler answered.
+  virtual void PostAnswer(HttpResponse response) = 0;
+};
 
 // The sessions whose handler has not answered yet. The server owns the sessions while
 // they wait, so that Stop() destroys them while their io_context still exists; each
@@ -98,16 +106,16 @@ class Session;
 // finds it closed instead of posting to an io_context that is gone.
 class AwaitingSessions {
  public:
-  void Add(std::shared_ptr<Session> session);
+  void Add(std::shared_ptr<SessionBase> session);
   // Posts `response` to the session's strand unless the server stopped meanwhile.
-  void Answer(const std::weak_ptr<Session>& waiting, HttpResponse response);
+  void Answer(const std::weak_ptr<SessionBase>& waiting, HttpResponse response);
   // Refuses every later answer and hands over the waiting sessions.
-  std::set<std::shared_ptr<Session>> Close();
+  std::set<std::shared_ptr<SessionBase>> Close();
 
  private:
   std::mutex mutex_;
   bool closed_ = false;
-  std::set<std::shared_ptr<Session>> sessions_;
+  std::set<std::shared_ptr<SessionBase>> sessions_;
 };
 
 }  // namespace
@@ -118,6 +126,8 @@ struct HttpServer::Impl {
   std::shared_ptr<AwaitingSessions> awaiting = std::make_shared<AwaitingSessions>();
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  // Set when the server speaks HTTPS.
+  std::optional<asio::ssl::context> tls;
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
 
@@ -126,26 +136,45 @@ struct HttpServer::Impl {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+// `Stream` is beast::tcp_stream, or beast::ssl_stream over one for HTTPS.
+template <typename Stream>
+class Session : public SessionBase {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  void Read() {
-    parser_.emplace();
-    parser_->body_limit(server_.options.max_body_bytes);
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  Session(tcp::socket socket, HttpServer::Impl& server) requires(!kTls)
+      : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, HttpServer::Impl& server) requires(kTls)
+      : stream_(std::move(socket), *server.tls), server_(server) {}
+
+  // Reads the first request, after the TLS handshake for HTTPS.
+  void Start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = Self()](beast::error_code error) {
+        if (!error) self->Read();
+      });
+    } else {
+      Read();
+    }
   }
 
-  // Called by AwaitingSessions (under its lock) once the handler answered.
-  void PostAnswer(HttpResponse response) {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+  void PostAnswer(HttpResponse response) override {
+    asio::post(stream_.get_executor(), [self = Self(), response = std::move(response)]() mutable {
       self->Respond(std::move(response));
     });
   }
 
  private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, Self()));
+  }
+
   void OnRead(beast::error_code error, size_t) {
     if (error == http::error::body_limit) {
       keep_alive_ = false;
@@ -179,21 +208,25 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
-    stream_.expires_after(kIdleTimeout);
-    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, Self()));
   }
 
   void OnWrite(beast::error_code error, size_t) {
     if (error) return;
     if (!keep_alive_) {
-      beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      if constexpr (kTls) {
+        stream_.async_shutdown([self = Self()](beast::error_code) {});
+      } else {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      }
       return;
     }
     Read();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -201,20 +234,20 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl& server_;
 };
 
-void AwaitingSessions::Add(std::shared_ptr<Session> session) {
+void AwaitingSessions::Add(std::shared_ptr<SessionBase> session) {
   std::lock_guard lock(mutex_);
   if (!closed_) sessions_.insert(std::move(session));
 }
 
-void AwaitingSessions::Answer(const std::weak_ptr<Session>& waiting, HttpResponse response) {
+void AwaitingSessions::Answer(const std::weak_ptr<SessionBase>& waiting, HttpResponse response) {
   std::lock_guard lock(mutex_);
   if (closed_) return;
-  std::shared_ptr<Session> session = waiting.lock();
+  std::shared_ptr<SessionBase> session = waiting.lock();
   if (session == nullptr || sessions_.erase(session) == 0) return;
   session->PostAnswer(std::move(response));
 }
 
-std::set<std::shared_ptr<Session>> AwaitingSessions::Close() {
+std::set<std::shared_ptr<SessionBase>> AwaitingSessions::Close() {
   std::lock_guard lock(mutex_);
   closed_ = true;
   return std::exchange(sessions_, {});
@@ -225,7 +258,11 @@ std::set<std::shared_ptr<Session>> AwaitingSessions::Close() {
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
     if (stopped) return;
-    if (!error) std::make_shared<Session>(std::move(socket), *this)->Read();
+    if (!error && tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this)->Start();
+    } else if (!error) {
+      std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this)->Start();
+    }
     Accept();
   });
 }
@@ -243,7 +280,22 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& opt
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty())
+    return absl::InvalidArgumentError("an HTTPS certificate and its key are set together or not at all");
   beast::error_code error;
+  if (!options.tls_cert_file.empty()) {
+    impl->tls.emplace(asio::ssl::context::tls_server);
+    impl->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1);
+    impl->tls->use_certificate_chain_file(options.tls_cert_file, error);
+    if (!error) impl->tls->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, error);
+    if (error) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot load the HTTPS certificate ",
+                                                     options.tls_cert_file, " and key ", options.tls_key_file,
+                                                     ": ", error.message()));
+    }
+  }
   auto address = asio::ip::make_address(options.address, error);
   if (error) return absl::InvalidArgumentError(absl::StrCat("bad listen address '", options.address, "'"));
   tcp::endpoint endpoint(address, static_cast<uint16_t>(options.port));
@@ -268,7 +320,7 @@ void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
   // Destroyed at the end of Stop(), after the I/O threads are gone but before the
   // io_context is.
-  std::set<std::shared_ptr<Session>> waiting = impl_->awaiting->Close();
+  std::set<std::shared_ptr<SessionBase>> waiting = impl_->awaiting->Close();
   impl_->io.stop();
   for (auto& thread : impl_->threads) thread.join();
   beast::error_code ignored;

@@ -96,8 +96,8 @@ ServiceHost::ServiceHost(std::string name, Config& config) : name_(std::move(nam
                  "Largest HTTP request body accepted on the HTTP port; larger ones answer 413.");
   tls_.cert_file =
       config.String("TLS_CERT_FILE", "",
-                    "PEM certificate chain of the gRPC server; with TLS_KEY_FILE, gRPC is served "
-                    "over TLS only (docs/SECURITY.md).");
+                    "PEM certificate chain; with TLS_KEY_FILE, gRPC and the HTTP port are served over "
+                    "TLS only (docs/SECURITY.md).");
   tls_.key_file = config.String("TLS_KEY_FILE", "", "PEM private key of TLS_CERT_FILE.");
   tls_.client_ca_file = config.String("TLS_CLIENT_CA_FILE", "",
                                       "PEM CA certificates: when set (with TLS), gRPC clients must present a "
@@ -125,6 +125,8 @@ std::optional<int> ServiceHost::Preflight(int argc, char** argv, const Config& c
 }
 
 absl::Status ServiceHost::Start() {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(tls_);
+  if (!credentials.ok()) return credentials.status();
   std::string host;
   int port = 0;
   if (!SplitHostPort(http_address_, host, port)) {
@@ -135,12 +137,12 @@ absl::Status ServiceHost::Start() {
   http_options.port = port;
   http_options.threads = http_threads_;
   http_options.max_body_bytes = static_cast<size_t>(http_max_body_bytes_);
+  http_options.tls_cert_file = tls_.cert_file;
+  http_options.tls_key_file = tls_.key_file;
   auto http = HttpServer::Start(http_options, AdminHandler(health_, metrics_, http_handler_));
   if (!http.ok()) return http.status();
   http_server_ = std::move(*http);
 
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(tls_);
-  if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(grpc_address_, *credentials, &grpc_port_);

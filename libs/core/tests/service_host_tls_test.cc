@@ -1,7 +1,8 @@
-// The service host's transport settings on real ports: gRPC over TLS and mutual TLS with
+// The service host's transport settings on real ports: gRPC and HTTP over TLS, mutual TLS with
 // certificates made by openssl for this run (a CA, a server certificate for localhost,
 // a client certificate, and a client certificate of a stranger CA), and the request size
 // limits of the gRPC and HTTP ports.
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -60,6 +61,25 @@ class TestCertificates {
   fs::path dir_;
   bool ok_ = false;
 };
+
+// The status of GET /healthz on the HTTP port at https://localhost (resolved to loopback),
+// trusting `ca_file`; 0 when no answer came (e.g. the TLS handshake failed).
+long HttpsStatus(int port, const std::string& ca_file, const std::string& scheme = "https") {
+  CURL* curl = curl_easy_init();
+  const std::string url = absl::StrCat(scheme, "://localhost:", port, "/healthz");
+  curl_slist* resolve = curl_slist_append(nullptr, absl::StrCat("localhost:", port, ":127.0.0.1").c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 5L);
+  curl_easy_setopt(
+      curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t count, void*) { return size * count; });
+  long status = 0;
+  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(resolve);
+  curl_easy_cleanup(curl);
+  return status;
+}
 
 const TestCertificates& Certificates() {
   static const TestCertificates certificates;
@@ -121,6 +141,10 @@ TEST_F(TransportTest, TlsServesClientsTrustingItsCaOnly) {
   EXPECT_EQ(Call({}), grpc::StatusCode::UNAVAILABLE) << "a plaintext client";
   EXPECT_EQ(Call({.ca_file = certs.Pem("stranger-ca")}), grpc::StatusCode::UNAVAILABLE)
       << "a client trusting another CA";
+  // The HTTP port speaks HTTPS with the same certificate.
+  EXPECT_EQ(HttpsStatus(host_->http_port(), certs.Pem("ca")), 200);
+  EXPECT_EQ(HttpsStatus(host_->http_port(), certs.Pem("stranger-ca")), 0) << "a client trusting another CA";
+  EXPECT_EQ(HttpsStatus(host_->http_port(), certs.Pem("ca"), "http"), 0) << "plaintext HTTP";
 }
 
 TEST_F(TransportTest, MutualTlsServesClientsWithACertificateOfItsClientCaOnly) {

@@ -72,9 +72,14 @@ class HttpServer {
     int port = 0;  // 0 picks a free port; see port()
     int threads = 1;
     size_t max_body_bytes = 8 << 20;
+    // PEM certificate chain and private key: when both are set, every connection is
+    // HTTPS (TLS 1.2 or later); plaintext when both are empty.
+    std::string tls_cert_file{};
+    std::string tls_key_file{};
   };
 
-  // Binds, listens and starts serving; fails with the bind error (e.g. port in use).
+  // Binds, listens and starts serving; fails with the bind error (e.g. port in use), and
+  // with INVALID_ARGUMENT for half a TLS pair or a certificate or key that does not load.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const Options& options, HttpHandler handler);
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const Options& options, AsyncHttpHandler handler);
   ~HttpServer();
