@@ -12,6 +12,7 @@
 #include "custflow/auth/permissions.h"
 #include "custflow/auth/request_authenticator.h"
 #include "services/ingest/ingest_service.h"
+#include "services/ingest/tests/counting_submitter.h"
 #include "tests/support/every_rpc.h"
 #include "tests/support/test_callers.h"
 
@@ -19,23 +20,6 @@ namespace custflow::ingest {
 namespace {
 
 constexpr const char* kService = "custflow.v1.IngestService";
-
-// Stores every event at once and counts them, so a refused call can be shown never to
-// have reached the pipeline.
-class CountingSubmitter final : public EventSubmitter {
- public:
-  void Submit(std::vector<v1::Interaction> events, bool, Done done) override {
-    submitted_ += events.size();
-    std::vector<v1::EventResult> results(events.size());
-    for (size_t i = 0; i < events.size(); ++i) results[i].set_event_id(events[i].event_id());
-    std::move(done)(std::move(results));
-  }
-
-  size_t submitted() const { return submitted_; }
-
- private:
-  std::atomic<size_t> submitted_ = 0;
-};
 
 using testing::CallerOf;
 using testing::CallersOfEveryRole;

@@ -18,6 +18,7 @@
 #include "google/rpc/status.pb.h"
 #include "services/ingest/http_ingest.h"
 #include "services/ingest/ingest_service.h"
+#include "services/ingest/tests/counting_submitter.h"
 #include "tests/http_client.h"
 #include "tests/support/test_callers.h"
 
@@ -29,22 +30,6 @@ using core::testing::Reply;
 using core::testing::Send;
 using testing::CallerOf;
 using testing::TestCaller;
-
-// Stores every event at once and counts them: a refused request must add nothing.
-class CountingSubmitter final : public EventSubmitter {
- public:
-  void Submit(std::vector<v1::Interaction> events, bool, Done done) override {
-    submitted_ += events.size();
-    std::vector<v1::EventResult> results(events.size());
-    for (size_t i = 0; i < events.size(); ++i) results[i].set_event_id(events[i].event_id());
-    std::move(done)(std::move(results));
-  }
-
-  size_t submitted() const { return submitted_; }
-
- private:
-  std::atomic<size_t> submitted_ = 0;
-};
 
 v1::Interaction Event(const std::string& id) {
   v1::Interaction event;
