@@ -316,7 +316,7 @@ grpc::Status ProfileService::EraseCustomer(grpc::ServerContext* context,
   absl::StatusOr<std::optional<v1::Profile>> profile = store_.Get(customer_id);
   if (!profile.ok()) return core::ToGrpcStatus(profile.status());
   if (!*profile) return NoCustomer(customer_id);
-  v1::Command command = NewCommand(customer_id, *caller, "EraseCustomer");
+  v1::Command command = NewCommand(customer_id, *caller, std::string(domain::kEraseOrigin));
   command.mutable_erase();
   return PublishCommand(context, *caller, command, request->wait_applied(), *response);
 }

@@ -115,15 +115,13 @@ void AppendMasterChange(clickhouse::RowBinaryWriter& rows, const v1::Profile& pr
   rows.WriteArray(new_values);
 }
 
-// The origin of the master change an EraseCustomer command makes (the rpc's name).
-constexpr std::string_view kEraseOrigin = "EraseCustomer";
-
 // Notes in `erasures` (customer id -> highest erase version) when `profile` is the snapshot
 // an erase made. Later snapshots of an erased customer keep erased_at but were not made by
 // the erase, so they blank nothing again.
 void NoteErasure(const v1::Profile& profile, std::map<std::string, uint64_t>& erasures) {
   const v1::MasterDataChange& change = profile.master_change();
-  if (!profile.has_erased_at() || change.version() != profile.version() || change.origin() != kEraseOrigin)
+  if (!profile.has_erased_at() || change.version() != profile.version() ||
+      change.origin() != domain::kEraseOrigin)
     return;
   uint64_t& version = erasures[profile.customer_id()];
   version = std::max(version, profile.version());

@@ -33,6 +33,10 @@ void ApplyInteraction(v1::Profile& profile, const v1::Interaction& event);
 // actor, origin and id, for the new version.
 bool ApplyCommand(v1::Profile& profile, const v1::Command& command);
 
+// The origin of an erase command, and so of the master change it makes: the reporting
+// sink knows the snapshot an erase made by it.
+inline constexpr std::string_view kEraseOrigin = "EraseCustomer";
+
 // Folds `merged`'s history into `survivor`: counters add up (amounts, in total and per
 // quarter, only when both are in the same currency), first and last times take the
 // earlier and the later, master data fields empty in the survivor are filled from the
