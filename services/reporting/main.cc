@@ -1,6 +1,10 @@
 // custflow-reporting: the ClickHouse sink (interactions and profile snapshots, exactly
-// once) and the reporting API.
+// once) and the reporting API. `custflow-reporting migrate` instead brings the ClickHouse
+// schema up to date and exits (the migration Job of a deployment); the service applies the
+// same migrations at start, so running both is harmless.
+#include <cstdio>
 #include <optional>
+#include <string_view>
 
 #include "absl/strings/str_split.h"
 #include "custflow/clickhouse/http_clickhouse_client.h"
@@ -72,6 +76,10 @@ int main(int argc, char** argv) {
   if (absl::Status migrated = reporting::ApplyMigrations(client); !migrated.ok()) {
     core::LogError("schema migration failed", {{"error", migrated.ToString()}});
     return 1;
+  }
+  if (argc > 1 && std::string_view(argv[1]) == "migrate") {
+    std::printf("ClickHouse schema of %s is up to date\n", clickhouse_options.database.c_str());
+    return 0;
   }
   host.health().AddReadinessCheck("clickhouse", [&] { return client.Ping(); });
   reporting::ReportingService service(client, *authenticator);
