@@ -13,7 +13,7 @@ packages=(
   libyaml-cpp-dev libssl-dev curl procps time clang-format
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-noto-cjk
   libreoffice-calc-nogui poppler-utils librsvg2-bin pngcheck
-  docker-compose
+  docker-compose gdb
 )
 
 missing=()
@@ -22,13 +22,25 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
 
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-echo "install-deps: installing ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-  "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# The Kubernetes manifest check (deploy/k8s-check, ctest label deploy) runs on node with the
+# npm packages pinned in its package-lock.json; reinstall them when the lock file changed.
+k8s_check="$(cd "$(dirname "${BASH_SOURCE[0]}")/../k8s-check" && pwd)"
+if ! command -v npm >/dev/null; then
+  echo "install-deps: npm not found, skipping the packages of deploy/k8s-check"
+elif [ ! -d "$k8s_check/node_modules" ] || [ "$k8s_check/package-lock.json" -nt "$k8s_check/node_modules" ]; then
+  echo "install-deps: installing the npm packages of deploy/k8s-check"
+  npm ci --prefix "$k8s_check" --no-audit --no-fund
+  touch "$k8s_check/node_modules"
+else
+  echo "install-deps: npm packages of deploy/k8s-check are current"
+fi
