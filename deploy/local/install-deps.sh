@@ -13,7 +13,7 @@ packages=(
   libyaml-cpp-dev libssl-dev curl procps time clang-format
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-noto-cjk
   libreoffice-calc-nogui poppler-utils librsvg2-bin pngcheck
-  docker-compose gdb
+  docker-compose gdb jq
 )
 
 missing=()

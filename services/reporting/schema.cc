@@ -150,6 +150,12 @@ absl::Status AddMissingColumns(clickhouse::ClickHouseClient& client, const std::
 }  // namespace
 
 absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client) {
+  return ApplyMigrations(client, LatestMigrationVersion());
+}
+
+uint32_t LatestMigrationVersion() { return Migrations().back().version; }
+
+absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client, uint32_t up_to) {
   absl::Status created = client.Execute(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at "
       "DateTime) "
@@ -164,6 +170,7 @@ absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client) {
     done.insert(*version);
   }
   for (const Migration& migration : Migrations()) {
+    if (migration.version > up_to) break;
     if (done.contains(migration.version)) continue;
     if (absl::Status added = AddMissingColumns(client, migration.columns); !added.ok()) return added;
     for (const char* statement : migration.statements) {

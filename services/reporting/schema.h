@@ -3,6 +3,8 @@
 // changes nothing.
 #pragma once
 
+#include <cstdint>
+
 #include "absl/status/status.h"
 #include "custflow/clickhouse/clickhouse_client.h"
 
@@ -10,5 +12,12 @@ namespace custflow::reporting {
 
 // Applies the migrations not yet recorded in schema_migrations, in order.
 absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client);
+
+// The same, stopping after migration `up_to`: how a database of an earlier release is
+// made, to test that the next migration keeps what it holds.
+absl::Status ApplyMigrations(clickhouse::ClickHouseClient& client, uint32_t up_to);
+
+// The version of the newest migration (what ApplyMigrations without a limit reaches).
+uint32_t LatestMigrationVersion();
 
 }  // namespace custflow::reporting
