@@ -23,7 +23,8 @@
 # CUSTFLOW_MANAGER_TOKEN (manager.wang, manager of 销售一部), CUSTFLOW_INGEST_TOKEN (ingest).
 # stack.env sends the admin token (CUSTFLOW_TOKEN); to act as another principal:
 #   source .local/tokens.env && export CUSTFLOW_TOKEN=$CUSTFLOW_SALES_TOKEN
-# To mint new tokens, delete both files, then `down` and `up` (services read them at start).
+# To mint new tokens, delete both files, then `down` and `up` (`up` mints them only when missing;
+# running services pick up a changed tokens.yaml by themselves within AUTH_TOKENS_RELOAD).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

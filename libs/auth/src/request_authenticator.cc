@@ -30,12 +30,20 @@ absl::Status Denied(const Principal& principal, std::string_view what) {
 
 RequestAuthenticator RequestAuthenticator::Open() { return RequestAuthenticator(nullptr); }
 
-RequestAuthenticator::RequestAuthenticator(std::shared_ptr<const TokenStore> tokens)
-    : tokens_(std::move(tokens)) {}
+RequestAuthenticator::RequestAuthenticator(std::shared_ptr<const TokenStore> tokens) {
+  if (tokens == nullptr) return;
+  tokens_ = std::make_shared<CurrentTokens>();
+  tokens_->store.store(std::move(tokens));
+}
+
+void RequestAuthenticator::ReplaceTokens(std::shared_ptr<const TokenStore> tokens) {
+  if (open() || tokens == nullptr) return;
+  tokens_->store.store(std::move(tokens));
+}
 
 absl::StatusOr<Principal> RequestAuthenticator::Authenticate(std::string_view authorization_header) const {
   if (open()) return Administrator("anonymous");
-  return tokens_->Authenticate(authorization_header);
+  return tokens_->store.load()->Authenticate(authorization_header);
 }
 
 absl::StatusOr<Principal> RequestAuthenticator::Authorize(const grpc::ServerContextBase* context,

@@ -12,8 +12,6 @@
 #include "custflow/yaml/known_keys.h"
 
 namespace custflow::auth {
-namespace {
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return absl::NotFoundError("cannot read " + path);
@@ -21,6 +19,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   text << file.rdbuf();
   return text.str();
 }
+
+namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

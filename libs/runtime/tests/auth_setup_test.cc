@@ -1,16 +1,19 @@
-// AUTH_TOKENS_FILE (off, a bad file, a good one) and the guard in front of HTTP routes:
-// 401 with a Bearer challenge, 403 for a role without the route, preflights and permitted
-// callers passed through.
+// AUTH_TOKENS_FILE (off, a bad file, a good one, one changed while running) and the guard in front of HTTP
+// routes: 401 with a Bearer challenge, 403 for a role without the route, preflights and permitted callers
+// passed through.
 #include "custflow/runtime/auth_setup.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "custflow/auth/token_digest.h"
 #include "custflow/auth/token_store.h"
@@ -94,6 +97,44 @@ TEST(AuthSetupTest, ABadTokenFileIsAnErrorNamingTheProblem) {
   ASSERT_FALSE(authenticator.ok());
   EXPECT_NE(authenticator.status().message().find(file.path()), absl::string_view::npos)
       << authenticator.status();
+}
+
+// Polls `ok` for up to 10 s (the watcher reads the file every 20 ms here).
+bool Eventually(const std::function<bool()>& ok) {
+  for (int i = 0; i < 1000 && !ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return ok();
+}
+
+TEST(AuthSetupTest, AChangedTokenFileTakesEffectInEveryCopyAndABrokenOneIsIgnored) {
+  TempFile file(kTokens);
+  std::map<std::string, std::string> environment = {{"CUSTFLOW_AUTH_TOKENS_FILE", file.path()},
+                                                    {"CUSTFLOW_AUTH_TOKENS_RELOAD", "20ms"}};
+  core::Config config("test", [&environment](const char* name) -> const char* {
+    auto found = environment.find(name);
+    return found == environment.end() ? nullptr : found->second.c_str();
+  });
+  AuthSetup setup(config);
+  ASSERT_TRUE(config.status().ok()) << config.status();
+  absl::StatusOr<auth::RequestAuthenticator> loaded = setup.Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  // Services keep copies; each must see the new principals.
+  const auth::RequestAuthenticator copy = *loaded;
+  auto allows = [&](const std::string& token) {
+    return copy.AuthorizeHttp("POST", "/v1/events", "Bearer " + token).ok();
+  };
+  ASSERT_TRUE(allows("token-pos"));
+
+  // pos's token is revoked and a new one issued.
+  std::ofstream(file.path()) << "principals:\n  - name: pos-2\n    role: ingest\n    token_sha256: " +
+                                    Digest("token-pos-2") + "\n";
+  EXPECT_TRUE(Eventually([&] { return allows("token-pos-2") && !allows("token-pos"); }));
+  EXPECT_FALSE(allows("token-root"));
+
+  // A broken file keeps the principals in force.
+  std::ofstream(file.path()) << "principals:\n  - name: x\n    role: emperor\n";
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(allows("token-pos-2"));
+  EXPECT_TRUE(loaded->AuthorizeHttp("POST", "/v1/events", "Bearer token-pos-2").ok());
 }
 
 TEST(AuthSetupTest, AMissingTokenFileIsAnError) {

@@ -5,6 +5,7 @@
 // every rpc without a token and expects UNAUTHENTICATED, so none is forgotten.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string_view>
 
@@ -27,6 +28,10 @@ class RequestAuthenticator {
 
   bool open() const { return tokens_ == nullptr; }
 
+  // Swaps in a new token set (a reloaded token file) for every copy of this authenticator;
+  // calls already authenticated keep their principal. No effect when authentication is off.
+  void ReplaceTokens(std::shared_ptr<const TokenStore> tokens);
+
   // The caller of `full_method` ("/custflow.v1.ProfileService/GetProfile") from the call's
   // "authorization" metadata ("Bearer <token>"): UNAUTHENTICATED without a valid token,
   // PERMISSION_DENIED when its role may not call the method. A null context is a call
@@ -42,7 +47,11 @@ class RequestAuthenticator {
  private:
   absl::StatusOr<Principal> Authenticate(std::string_view authorization_header) const;
 
-  std::shared_ptr<const TokenStore> tokens_;
+  // Shared by the copies (services keep their own), so a replacement reaches them all.
+  struct CurrentTokens {
+    std::atomic<std::shared_ptr<const TokenStore>> store;
+  };
+  std::shared_ptr<CurrentTokens> tokens_;
 };
 
 }  // namespace custflow::auth

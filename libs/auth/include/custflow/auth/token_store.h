@@ -17,6 +17,9 @@
 
 namespace custflow::auth {
 
+// The whole text of a file (a token file, a key file it names); NOT_FOUND when unreadable.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
 class TokenStore {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;

@@ -1,10 +1,13 @@
 // Authentication as every service's main sets it up: the AUTH_TOKENS_FILE setting, the
-// request authenticator it yields, and the HTTP routes behind it (docs/SECURITY.md).
+// request authenticator it yields (kept current with the file), and the HTTP routes
+// behind it (docs/SECURITY.md).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "custflow/auth/request_authenticator.h"
@@ -16,16 +19,22 @@ namespace custflow::runtime {
 
 class AuthSetup {
  public:
-  // Declares AUTH_TOKENS_FILE on `config`.
+  // Declares AUTH_TOKENS_FILE and AUTH_TOKENS_RELOAD on `config`.
   explicit AuthSetup(core::Config& config);
 
   // The token file's principals; without AUTH_TOKENS_FILE authentication is off (every
   // caller an administrator), which is logged as a warning. A bad file is an error
   // naming every problem.
-  absl::StatusOr<auth::RequestAuthenticator> Load() const;
+  // From then on the file is read again every AUTH_TOKENS_RELOAD, until this object is
+  // destroyed: a changed file that parses replaces the principals of the authenticator
+  // and of all its copies (so a token is added or revoked without a restart, e.g. when
+  // Kubernetes updates a mounted Secret); one that does not is logged and ignored.
+  absl::StatusOr<auth::RequestAuthenticator> Load();
 
  private:
   std::string tokens_file_;
+  std::chrono::milliseconds reload_interval_;
+  std::jthread watcher_;
 };
 
 // An HTTP handler told who calls: the principal allowed the route, or nullopt for a CORS
