@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   }
   clickhouse::HttpClickHouseClient clickhouse_client(clickhouse_options);
   profile::ClickHouseProfileArchive archive(clickhouse_client);
-  profile::ProfileStore store(**redis, clickhouse_options.url.empty() ? nullptr : &archive);
+  profile::ProfileStore store(**redis, clickhouse_options.url.empty() ? nullptr : &archive, &host.metrics());
 
   if (argc > 1 && std::string_view(argv[1]) == "rebuild") {
     auto report = profile::RebuildFromArchive(store, archive, [](const profile::RebuildReport& so_far) {

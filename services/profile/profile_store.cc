@@ -161,11 +161,22 @@ void AppendIndexOperations(const v1::Profile& profile, const v1::Profile* loaded
   }
 }
 
+core::Counter& ReadsCounter(core::MetricsRegistry& metrics, const std::string& source) {
+  return metrics.GetCounter("custflow_profile_reads_total",
+                            "Profiles read, by where they were found: redis, archive (restored from the "
+                            "ClickHouse archive) or missing (neither).",
+                            {{"source", source}});
+}
+
 }  // namespace
 
-ProfileStore::ProfileStore(redis::RedisClient& redis, ProfileArchive* archive)
+ProfileStore::ProfileStore(redis::RedisClient& redis, ProfileArchive* archive, core::MetricsRegistry* metrics)
     : redis_(redis),
       archive_(archive),
+      reads_(metrics == nullptr ? ReadCounters{}
+                                : ReadCounters{.redis = &ReadsCounter(*metrics, "redis"),
+                                               .archive = &ReadsCounter(*metrics, "archive"),
+                                               .missing = &ReadsCounter(*metrics, "missing")}),
       commit_script_(std::string(kOperationsLua) + kCommitLua),
       restore_script_(std::string(kOperationsLua) + kRestoreLua),
       raise_offset_script_(kRaiseOffsetLua),
@@ -174,6 +185,7 @@ ProfileStore::ProfileStore(redis::RedisClient& redis, ProfileArchive* archive)
 absl::StatusOr<std::optional<v1::Profile>> ProfileStore::Get(const std::string& customer_id) {
   absl::StatusOr<Read> read = ReadProfiles({}, {customer_id});
   if (!read.ok()) return read.status();
+  CountReads(*read);
   return std::move(read->profiles[0]);
 }
 
@@ -240,8 +252,18 @@ absl::StatusOr<ProfileStore::Read> ProfileStore::ReadProfiles(std::vector<redis:
       profile = std::move(*current);
     }
     read.profiles[missing[j]] = std::move(profile);
+    if (read.profiles[missing[j]]) ++read.restored;
   }
   return read;
+}
+
+void ProfileStore::CountReads(const Read& read) {
+  if (reads_.redis == nullptr) return;
+  size_t found = 0;
+  for (const std::optional<v1::Profile>& profile : read.profiles) found += profile ? 1 : 0;
+  reads_.redis->Increment(found - read.restored);
+  reads_.archive->Increment(read.restored);
+  reads_.missing->Increment(read.profiles.size() - found);
 }
 
 absl::StatusOr<bool> ProfileStore::Restore(const v1::Profile& profile) {
@@ -278,6 +300,7 @@ absl::StatusOr<std::vector<std::optional<v1::Profile>>> ProfileStore::BatchGet(
     const std::vector<std::string>& customer_ids) {
   absl::StatusOr<Read> read = ReadProfiles({}, customer_ids);
   if (!read.ok()) return read.status();
+  CountReads(*read);
   return std::move(read->profiles);
 }
 

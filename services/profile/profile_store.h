@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "custflow/core/metrics.h"
 #include "custflow/dedupe/dedupe_store.h"
 #include "custflow/domain/identity.h"
 #include "custflow/redis/redis_client.h"
@@ -35,7 +36,11 @@ namespace custflow::profile {
 // cache; the marker is read in the same round trip as the profiles.
 class ProfileStore {
  public:
-  explicit ProfileStore(redis::RedisClient& redis, ProfileArchive* archive = nullptr);
+  // With `metrics`, every profile Get and BatchGet read is counted in
+  // custflow_profile_reads_total{source=redis|archive|missing} (the cache hit rate);
+  // the applier's reads (Load), where a miss is a new customer, are not.
+  explicit ProfileStore(redis::RedisClient& redis, ProfileArchive* archive = nullptr,
+                        core::MetricsRegistry* metrics = nullptr);
 
   // The profile, or nullopt when neither Redis nor the archive has it.
   absl::StatusOr<std::optional<v1::Profile>> Get(const std::string& customer_id);
@@ -117,12 +122,23 @@ class ProfileStore {
   struct Read {
     std::vector<redis::Reply> before;
     std::vector<std::optional<v1::Profile>> profiles;
+    size_t restored = 0;  // how many of `profiles` came from the archive
   };
   absl::StatusOr<Read> ReadProfiles(std::vector<redis::CommandArgs> before,
                                     const std::vector<std::string>& customer_ids);
 
+  void CountReads(const Read& read);
+
+  // Where read profiles came from; null without a metrics registry.
+  struct ReadCounters {
+    core::Counter* redis = nullptr;
+    core::Counter* archive = nullptr;
+    core::Counter* missing = nullptr;
+  };
+
   redis::RedisClient& redis_;
   ProfileArchive* archive_;
+  ReadCounters reads_;
   redis::Script commit_script_;
   redis::Script restore_script_;
   redis::Script raise_offset_script_;

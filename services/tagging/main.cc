@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   clickhouse::HttpClickHouseClient clickhouse_client(clickhouse_options);
   profile::ClickHouseProfileArchive archive(clickhouse_client);
   bool with_clickhouse = !clickhouse_options.url.empty();
-  profile::ProfileStore store(**redis, with_clickhouse ? &archive : nullptr);
+  profile::ProfileStore store(**redis, with_clickhouse ? &archive : nullptr, &host.metrics());
 
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap_servers = brokers;

@@ -109,6 +109,21 @@ Histogram& MetricsRegistry::GetHistogram(std::string_view name, std::string_view
   return *slot;
 }
 
+void MetricsRegistry::RemoveGauge(std::string_view name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto it = families_.find(name);
+  if (it != families_.end()) it->second.gauges.erase(labels);
+}
+
+std::vector<Labels> MetricsRegistry::GaugeLabels(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Labels> out;
+  auto it = families_.find(name);
+  if (it == families_.end()) return out;
+  for (const auto& [labels, gauge] : it->second.gauges) out.push_back(labels);
+  return out;
+}
+
 std::string MetricsRegistry::RenderPrometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;

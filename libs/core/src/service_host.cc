@@ -9,7 +9,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "custflow/core/grpc_metrics.h"
 #include "custflow/core/log.h"
+#include "custflow/core/request_metrics.h"
 
 namespace custflow::core {
 namespace {
@@ -139,7 +141,8 @@ absl::Status ServiceHost::Start() {
   http_options.max_body_bytes = static_cast<size_t>(http_max_body_bytes_);
   http_options.tls_cert_file = tls_.cert_file;
   http_options.tls_key_file = tls_.key_file;
-  auto http = HttpServer::Start(http_options, AdminHandler(health_, metrics_, http_handler_));
+  auto http = HttpServer::Start(
+      http_options, InstrumentHttpHandler(metrics_, AdminHandler(health_, metrics_, http_handler_)));
   if (!http.ok()) return http.status();
   http_server_ = std::move(*http);
 
@@ -148,6 +151,9 @@ absl::Status ServiceHost::Start() {
   builder.AddListeningPort(grpc_address_, *credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(grpc_max_message_bytes_));
   for (grpc::Service* service : grpc_services_) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<GrpcMetricsInterceptorFactory>(metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", grpc_address_));

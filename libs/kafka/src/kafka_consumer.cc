@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -105,6 +107,9 @@ absl::Status ApplyStartOffsets(const std::vector<TopicPartitionOffset>& chosen,
   return absl::OkStatus();
 }
 
+// How long the lag report may wait for the committed offsets of new partitions.
+constexpr int kCommittedQueryTimeoutMs = 2000;
+
 int RemainingMilliseconds(Clock::time_point deadline) {
   auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<int64_t>(remaining, 0, 60'000));
@@ -121,8 +126,17 @@ class KafkaConsumer::Impl {
   absl::StatusOr<std::vector<Message>> Poll(size_t max_messages, std::chrono::milliseconds timeout);
   absl::Status Commit(const std::vector<TopicPartitionOffset>& offsets);
   absl::Status Close();
+  const std::string& group() const { return options_.group_id; }
+  std::vector<PartitionLag> Lag();
 
  private:
+  // Where the member starts reading an assigned partition, as far as known yet.
+  struct PartitionStart {
+    std::optional<int64_t> offset;  // chosen by on_assign, or the committed offset
+    bool committed_asked = false;
+  };
+  using PartitionKey = std::pair<std::string, int32_t>;
+
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t event,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
   static void OnError(rd_kafka_t* rk, int error, const char* reason, void* opaque);
@@ -134,6 +148,9 @@ class KafkaConsumer::Impl {
   void ReportError(absl::Status error);
   std::string FatalError();
   bool Cooperative() const;
+  void TrackAssignment(const rd_kafka_topic_partition_list_t& partitions, bool add);
+  void AskCommittedOffsets(const std::vector<PartitionKey>& partitions);
+  std::optional<int64_t> FallbackPosition(const PartitionKey& partition, int64_t low, int64_t high);
 
   const ConsumerOptions options_;
   rd_kafka_t* rk_ = nullptr;
@@ -143,6 +160,9 @@ class KafkaConsumer::Impl {
   absl::Status fatal_;
   // The batch Poll is building; a revoke drops its messages of the revoked partitions.
   std::vector<Message> batch_;
+  // The partitions assigned now; Lag reads them from another thread.
+  std::mutex assignment_mutex_;
+  std::map<PartitionKey, PartitionStart> assignment_;
 };
 
 absl::Status KafkaConsumer::Impl::Start() {
@@ -290,6 +310,7 @@ void KafkaConsumer::Impl::Revoke(rd_kafka_topic_partition_list_t* partitions) {
 }
 
 void KafkaConsumer::Impl::SetAssignment(rd_kafka_topic_partition_list_t* partitions, bool add) {
+  TrackAssignment(*partitions, add);
   std::string context = absl::StrCat("Kafka consumer of group ", options_.group_id, ": cannot ",
                                      add ? "assign" : "unassign", " partitions");
   if (Cooperative()) {
@@ -302,6 +323,88 @@ void KafkaConsumer::Impl::SetAssignment(rd_kafka_topic_partition_list_t* partiti
   }
   rd_kafka_resp_err_t error = rd_kafka_assign(rk_, add ? partitions : nullptr);
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) fatal_ = KafkaErrorStatus(error, context);
+}
+
+void KafkaConsumer::Impl::TrackAssignment(const rd_kafka_topic_partition_list_t& partitions, bool add) {
+  std::lock_guard lock(assignment_mutex_);
+  if (!add && !Cooperative()) {
+    assignment_.clear();  // an eager revoke takes everything
+    return;
+  }
+  for (const rd_kafka_topic_partition_t& element : std::span(partitions.elems, partitions.cnt)) {
+    PartitionKey key(element.topic, element.partition);
+    if (!add) {
+      assignment_.erase(key);
+      continue;
+    }
+    PartitionStart& start = assignment_[key];
+    start = {};
+    if (element.offset >= 0) start.offset = element.offset;
+  }
+}
+
+void KafkaConsumer::Impl::AskCommittedOffsets(const std::vector<PartitionKey>& partitions) {
+  if (partitions.empty()) return;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& [topic, partition] : partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+  }
+  // A failed query is asked again on the next report.
+  if (rd_kafka_committed(rk_, list.get(), kCommittedQueryTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  std::lock_guard lock(assignment_mutex_);
+  for (const rd_kafka_topic_partition_t& element : std::span(list->elems, list->cnt)) {
+    auto it = assignment_.find(PartitionKey(element.topic, element.partition));
+    if (it == assignment_.end() || element.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    it->second.committed_asked = true;
+    if (!it->second.offset && element.offset >= 0) it->second.offset = element.offset;
+  }
+}
+
+std::optional<int64_t> KafkaConsumer::Impl::FallbackPosition(const PartitionKey& partition, int64_t low,
+                                                             int64_t high) {
+  std::lock_guard lock(assignment_mutex_);
+  auto it = assignment_.find(partition);
+  if (it == assignment_.end()) return std::nullopt;  // revoked meanwhile
+  if (it->second.offset) return it->second.offset;
+  return options_.auto_offset_reset == OffsetReset::kLatest ? high : low;
+}
+
+std::vector<PartitionLag> KafkaConsumer::Impl::Lag() {
+  std::vector<PartitionKey> assigned;
+  std::vector<PartitionKey> unasked;
+  {
+    std::lock_guard lock(assignment_mutex_);
+    if (closed_) return {};
+    for (const auto& [key, start] : assignment_) {
+      assigned.push_back(key);
+      if (!start.offset && !start.committed_asked) unasked.push_back(key);
+    }
+  }
+  if (assigned.empty()) return {};
+  AskCommittedOffsets(unasked);
+  PartitionListPtr positions(rd_kafka_topic_partition_list_new(static_cast<int>(assigned.size())));
+  for (const auto& [topic, partition] : assigned) {
+    rd_kafka_topic_partition_list_add(positions.get(), topic.c_str(), partition);
+  }
+  if (rd_kafka_position(rk_, positions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  std::vector<PartitionLag> lags;
+  for (const rd_kafka_topic_partition_t& element : std::span(positions->elems, positions->cnt)) {
+    int64_t low = 0;
+    int64_t high = 0;
+    // Cached from the fetches: unknown until the first fetch response arrived.
+    if (rd_kafka_get_watermark_offsets(rk_, element.topic, element.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    PartitionKey key(element.topic, element.partition);
+    std::optional<int64_t> position =
+        element.offset >= 0 ? std::optional<int64_t>(element.offset) : FallbackPosition(key, low, high);
+    if (!position) continue;
+    lags.push_back(
+        {.topic = key.first, .partition = key.second, .messages = std::max<int64_t>(0, high - *position)});
+  }
+  return lags;
 }
 
 absl::Status KafkaConsumer::Impl::Commit(const std::vector<TopicPartitionOffset>& offsets) {
@@ -332,7 +435,9 @@ absl::Status KafkaConsumer::Impl::Close() {
   if (closed_) return absl::OkStatus();
   // Runs the revoke hook, which may still Commit, so closed_ is set afterwards.
   rd_kafka_resp_err_t error = rd_kafka_consumer_close(rk_);
+  std::lock_guard lock(assignment_mutex_);
   closed_ = true;
+  assignment_.clear();
   return KafkaErrorStatus(error, absl::StrCat("closing Kafka consumer of group ", options_.group_id));
 }
 
@@ -356,5 +461,9 @@ absl::Status KafkaConsumer::Commit(const std::vector<TopicPartitionOffset>& offs
 }
 
 absl::Status KafkaConsumer::Close() { return impl_->Close(); }
+
+std::string KafkaConsumer::group() const { return impl_->group(); }
+
+std::vector<PartitionLag> KafkaConsumer::Lag() { return impl_->Lag(); }
 
 }  // namespace custflow::kafka

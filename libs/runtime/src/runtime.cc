@@ -4,8 +4,15 @@
 
 #include "custflow/core/log.h"
 #include "custflow/redis/hiredis_client.h"
+#include "custflow/runtime/consumer_lag.h"
 
 namespace custflow::runtime {
+namespace {
+
+// Often enough for lag alerts measured in minutes, rare enough to cost nothing.
+constexpr auto kLagReportInterval = std::chrono::seconds(5);
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<redis::RedisClient>> ConnectRedis(const std::string& address, int pool_size) {
   redis::HiredisOptions options;
@@ -51,6 +58,15 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
   core::Counter& retries = host.metrics().GetCounter(
       "custflow_consume_retries_total",
       "Failed attempts to store a polled batch (each retried after a growing backoff) or to commit it.");
+  // Lag is read beside the consume loop: Consumer::Lag is safe from any thread, and the
+  // gauges are atomics the HTTP thread renders.
+  std::thread report_lag([&] {
+    const std::string group = consumer.group();
+    do {
+      ExportConsumerLag(host.metrics(), group, consumer.Lag());
+    } while (!host.shutdown().WaitFor(kLagReportInterval));
+    ExportConsumerLag(host.metrics(), group, {});
+  });
   std::thread consume([&] {
     absl::Status ended = kafka::RunConsumeLoop(
         consumer, options, handle,
@@ -69,6 +85,7 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
     }
   });
   host.shutdown().Wait();
+  report_lag.join();
   consume.join();
   host.Drain();
   return exit_code;

@@ -64,6 +64,11 @@ class MetricsRegistry {
   Gauge& GetGauge(std::string_view name, std::string_view help, const Labels& labels = {});
   Histogram& GetHistogram(std::string_view name, std::string_view help,
                           const std::vector<double>& upper_bounds, const Labels& labels = {});
+  // Drops a gauge series that no longer describes anything (e.g. a Kafka partition this
+  // member lost), so it stops being exported. References to it dangle afterwards.
+  void RemoveGauge(std::string_view name, const Labels& labels);
+  // The label sets of every series of gauge `name`.
+  std::vector<Labels> GaugeLabels(std::string_view name) const;
 
   // The Prometheus text exposition format, version 0.0.4.
   std::string RenderPrometheus() const;

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -12,10 +14,28 @@
 
 namespace custflow::kafka {
 
-// Not thread-safe: Poll, Commit and Close belong to one thread.
+// How far a group member is behind in one partition it owns.
+struct PartitionLag {
+  std::string topic;
+  int32_t partition = 0;
+  // Messages between the partition's end and the member's position.
+  int64_t messages = 0;
+
+  friend bool operator==(const PartitionLag&, const PartitionLag&) = default;
+};
+
+// Not thread-safe: Poll, Commit and Close belong to one thread (Lag excepted).
 class Consumer {
  public:
   virtual ~Consumer() = default;
+
+  // The group the member belongs to, for labelling what it reports.
+  virtual std::string group() const { return ""; }
+
+  // The lag of each partition assigned now whose end is known yet; safe to call from
+  // any thread, without a broker round trip in the steady state. A consumer that cannot
+  // tell (a test double) reports none.
+  virtual std::vector<PartitionLag> Lag() { return {}; }
 
   // Returns as soon as at least one message is there (with up to `max_messages` of those
   // already fetched) or an empty batch when `timeout` passes. Reaching the end of a

@@ -65,6 +65,11 @@ class KafkaConsumer final : public Consumer {
   absl::StatusOr<std::vector<Message>> Poll(size_t max_messages, std::chrono::milliseconds timeout) override;
   absl::Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
   absl::Status Close() override;
+  std::string group() const override;
+  // The end is the high watermark of the last fetch; the position is the offset after
+  // the last message Poll returned or, before the first, the start on_assign chose, the
+  // committed offset (asked once per assignment) or the reset point.
+  std::vector<PartitionLag> Lag() override;
 
  private:
   class Impl;

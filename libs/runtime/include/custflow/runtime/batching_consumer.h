@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "custflow/kafka/consumer.h"
@@ -25,6 +26,8 @@ class BatchingConsumer final : public kafka::Consumer {
                                                    std::chrono::milliseconds timeout) override;
   absl::Status Commit(const std::vector<kafka::TopicPartitionOffset>& offsets) override;
   absl::Status Close() override;
+  std::string group() const override { return inner_.group(); }
+  std::vector<kafka::PartitionLag> Lag() override { return inner_.Lag(); }
 
   // For the consumer's on_revoke hook (it runs inside the inner Poll, on the polling
   // thread): drops gathered messages of partitions this member no longer owns, so their
