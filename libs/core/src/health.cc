@@ -9,6 +9,23 @@ void Health::AddReadinessCheck(std::string name, Check check) {
   checks_.emplace_back(std::move(name), std::move(check));
 }
 
+void Health::AddLivenessCheck(std::string name, Check check) {
+  std::lock_guard lock(mutex_);
+  liveness_checks_.emplace_back(std::move(name), std::move(check));
+}
+
+Health::Report Health::CheckLiveness() const {
+  Report report;
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, check] : liveness_checks_) {
+    absl::Status status = check();
+    if (status.ok()) continue;
+    report.ready = false;
+    report.lines.push_back(absl::StrCat(name, ": ", status.ToString()));
+  }
+  return report;
+}
+
 Health::Report Health::CheckReadiness() const {
   Report report;
   if (draining_) {

@@ -332,7 +332,11 @@ namespace {
 std::optional<HttpResponse> AdminRoute(const Health& health, const MetricsRegistry& metrics,
                                        const HttpRequest& request) {
   if (request.method != "GET") return std::nullopt;
-  if (request.path == "/healthz") return PlainResponse(200, "ok\n");
+  if (request.path == "/healthz") {
+    Health::Report report = health.CheckLiveness();
+    if (report.ready) return PlainResponse(200, "ok\n");
+    return PlainResponse(503, absl::StrCat(absl::StrJoin(report.lines, "\n"), "\n"));
+  }
   if (request.path == "/readyz") {
     Health::Report report = health.CheckReadiness();
     return PlainResponse(report.ready ? 200 : 503, absl::StrCat(absl::StrJoin(report.lines, "\n"), "\n"));

@@ -1,7 +1,9 @@
 #include "custflow/runtime/runtime.h"
 
+#include <string>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "custflow/core/log.h"
 #include "custflow/redis/hiredis_client.h"
 #include "custflow/runtime/consumer_lag.h"
@@ -11,6 +13,10 @@ namespace {
 
 // Often enough for lag alerts measured in minutes, rare enough to cost nothing.
 constexpr auto kLagReportInterval = std::chrono::seconds(5);
+
+std::string Seconds(std::chrono::steady_clock::duration duration) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + " s";
+}
 
 }  // namespace
 
@@ -58,18 +64,34 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
   core::Counter& retries = host.metrics().GetCounter(
       "custflow_consume_retries_total",
       "Failed attempts to store a polled batch (each retried after a growing backoff) or to commit it.");
-  // Lag is read beside the consume loop: Consumer::Lag is safe from any thread, and the
-  // gauges are atomics the HTTP thread renders.
-  std::thread report_lag([&] {
+  kafka::ConsumeLoopActivity activity;
+  kafka::ConsumeLoopOptions loop_options = options;
+  loop_options.activity = &activity;
+  host.health().AddLivenessCheck("consume loop", [&activity, stuck = options.stuck_step] {
+    kafka::ConsumeLoopActivity::Snapshot now = activity.Read();
+    if (now.running < stuck) return absl::OkStatus();
+    return absl::DeadlineExceededError(absl::StrCat(
+        "stuck ", Seconds(now.running), " in ", std::string(kafka::ConsumeLoopActivity::StepName(now.step))));
+  });
+  // Lag and long steps are watched beside the consume loop: Consumer::Lag is safe from any
+  // thread, and the gauges are atomics the HTTP thread renders.
+  std::thread monitor([&] {
     const std::string group = consumer.group();
     do {
       ExportConsumerLag(host.metrics(), group, consumer.Lag());
+      kafka::ConsumeLoopActivity::Snapshot now = activity.Read();
+      if (now.running >= options.slow_step) {
+        core::LogWarn("consume loop step is taking long",
+                      {{"group", group},
+                       {"step", std::string(kafka::ConsumeLoopActivity::StepName(now.step))},
+                       {"seconds", std::chrono::duration_cast<std::chrono::seconds>(now.running).count()}});
+      }
     } while (!host.shutdown().WaitFor(kLagReportInterval));
     ExportConsumerLag(host.metrics(), group, {});
   });
   std::thread consume([&] {
     absl::Status ended = kafka::RunConsumeLoop(
-        consumer, options, handle,
+        consumer, loop_options, handle,
         [&](std::chrono::milliseconds wait) { return host.shutdown().WaitFor(wait); },
         [&](const absl::Status& error) {
           retries.Increment();
@@ -85,7 +107,7 @@ int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
     }
   });
   host.shutdown().Wait();
-  report_lag.join();
+  monitor.join();
   consume.join();
   host.Drain();
   return exit_code;

@@ -33,7 +33,9 @@ void LogConsumerEvents(kafka::ConsumerOptions& options);
 // drains the host. Returns main's exit code. A failed batch is retried after a backoff
 // that doubles from options.first_backoff up to options.max_backoff, and not committed
 // until `handle` succeeds; each failure is logged and counted in
-// custflow_consume_retries_total.
+// custflow_consume_retries_total. Beside the loop, every few seconds, the consumer's lag
+// goes to custflow_consumer_lag and a loop step running past options.slow_step is logged;
+// past options.stuck_step /healthz fails, so an orchestrator restarts the process.
 int ServeWithConsumer(core::ServiceHost& host, kafka::Consumer& consumer,
                       const kafka::ConsumeLoopOptions& options,
                       const std::function<absl::Status(std::span<const kafka::Message>)>& handle);
