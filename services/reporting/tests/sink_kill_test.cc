@@ -9,6 +9,7 @@
 // are empty) and never waits for the killed member's session to expire: the mock broker's
 // group coordinator can stall for minutes on a member killed mid-rebalance (DESIGN.md).
 #include <chrono>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -187,7 +188,22 @@ class SinkKillTest : public ::testing::Test {
     }
     ASSERT_TRUE(progressed()) << "the sink made no progress; the end of its log:\n"
                               << LogTail() << "its counters:\n"
-                              << SinkCounters();
+                              << SinkCounters() << "its threads:\n"
+                              << Backtraces();
+  }
+
+  // Every thread's stack of the running sink (gdb attached for a moment), to tell where a
+  // sink that neither stores nor logs is waiting.
+  std::string Backtraces() const {
+    std::string command = "timeout 60 gdb -batch -p " + std::to_string(sink_.pid()) +
+                          " -ex 'thread apply all bt' 2>&1 | grep -E '^(Thread|#)'";
+    std::string stacks;
+    if (FILE* gdb = popen(command.c_str(), "r")) {
+      char line[1024];
+      while (fgets(line, sizeof line, gdb) != nullptr) stacks += line;
+      pclose(gdb);
+    }
+    return stacks.empty() ? "(gdb gave no stacks)\n" : stacks;
   }
 
   // The running sink's custflow_ counters from /metrics, to tell a sink that skips or
