@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <iterator>
 #include <memory>
@@ -34,17 +35,32 @@ void KeepEarliest(Timestamp* field, const Timestamp& candidate) {
   if (IsSet(candidate) && (!IsSet(*field) || Later(*field, candidate))) *field = candidate;
 }
 
+// Amounts are int64 minor units that ingest bounds only from below, so sums saturate
+// instead of overflowing (undefined behaviour) at a sum no real customer reaches.
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+// `amount` with `sign` (+1 or -1) applied; the negation of INT64_MIN saturates too.
+int64_t Signed(int64_t amount, int64_t sign) {
+  if (sign > 0) return amount;
+  return amount == INT64_MIN ? INT64_MAX : -amount;
+}
+
 void AddAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign) {
   v1::Money* total = profile.mutable_cumulative_amount();
   if (total->currency().empty()) total->set_currency(amount.currency());
-  total->set_amount_minor(total->amount_minor() + sign * amount.amount_minor());
+  total->set_amount_minor(SaturatingAdd(total->amount_minor(), Signed(amount.amount_minor(), sign)));
 }
 
 // An order or refund moves the cumulative amount and the amount of its quarter alike.
 void AddOrderAmount(v1::Profile& profile, const v1::Money& amount, int64_t sign, const Timestamp& at) {
   AddAmount(profile, amount, sign);
   if (amount.amount_minor() == 0) return;
-  (*profile.mutable_amount_by_quarter())[QuarterKey(at.seconds())] += sign * amount.amount_minor();
+  int64_t& quarter = (*profile.mutable_amount_by_quarter())[QuarterKey(at.seconds())];
+  quarter = SaturatingAdd(quarter, Signed(amount.amount_minor(), sign));
 }
 
 std::vector<std::string> SortedUnique(const google::protobuf::RepeatedPtrField<std::string>& tags) {
@@ -419,7 +435,8 @@ void AbsorbProfile(v1::Profile& survivor, const v1::Profile& merged) {
       survivor.cumulative_amount().currency() == merged.cumulative_amount().currency()) {
     AddAmount(survivor, merged.cumulative_amount(), +1);
     for (const auto& [quarter, amount] : merged.amount_by_quarter()) {
-      (*survivor.mutable_amount_by_quarter())[quarter] += amount;
+      int64_t& sum = (*survivor.mutable_amount_by_quarter())[quarter];
+      sum = SaturatingAdd(sum, amount);
     }
   }
   survivor.set_order_count(survivor.order_count() + merged.order_count());

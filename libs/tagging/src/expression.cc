@@ -811,7 +811,22 @@ class Parser {
     return left;
   }
 
+  // Every nesting ('not', '-', parentheses, call arguments) passes through ParseNot or
+  // ParseUnary; bounding it keeps a hostile condition from overflowing the stack.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~NestingGuard() { --depth_; }
+    bool TooDeep() const { return depth_ > kMaxNesting; }
+
+   private:
+    int& depth_;
+  };
+  static constexpr int kMaxNesting = 64;
+
   absl::StatusOr<NodePtr> ParseNot() {
+    NestingGuard nesting(depth_);
+    if (nesting.TooDeep()) return Error("nested more than 64 levels deep");
     if (IsKeyword("not")) {
       ++position_;
       size_t column = Peek().column;
@@ -962,6 +977,8 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseUnary() {
+    NestingGuard nesting(depth_);
+    if (nesting.TooDeep()) return Error("nested more than 64 levels deep");
     if (IsSymbol("-")) {
       size_t column = Take().column;
       absl::StatusOr<NodePtr> operand = ParseUnary();
@@ -1129,6 +1146,7 @@ class Parser {
   std::string_view source_;
   std::vector<Lexeme> lexemes_;
   size_t position_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
