@@ -90,13 +90,18 @@ absl::Status ProfileApplier::Apply(std::span<const kafka::Message> batch) {
     touched.clear();
     return absl::OkStatus();
   };
-  size_t start = 0;
-  for (size_t i = 1; i <= batch.size(); ++i) {
-    bool boundary = i == batch.size() || batch[i].topic != batch[start].topic ||
-                    batch[i].partition != batch[start].partition;
-    if (!boundary) continue;
-    Parsed parsed = Parse(batch.subspan(start, i - start));
-    start = i;
+  // A poll returns what the fetcher queued, and a partition can come back later in the
+  // same batch (p3, p5, p3): each partition's messages are applied together, since every
+  // chunk of one partition is stored against the applied offset it was loaded at.
+  std::vector<std::vector<const kafka::Message*>> partitions;
+  std::map<std::pair<std::string_view, int32_t>, size_t> partition_index;
+  for (const kafka::Message& message : batch) {
+    auto [it, added] = partition_index.try_emplace({message.topic, message.partition}, partitions.size());
+    if (added) partitions.emplace_back();
+    partitions[it->second].push_back(&message);
+  }
+  for (const std::vector<const kafka::Message*>& messages : partitions) {
+    Parsed parsed = Parse(messages);
     bool overlaps = std::any_of(parsed.ids.begin(), parsed.ids.end(),
                                 [&](const std::string& id) { return touched.contains(id); });
     if (overlaps) {
@@ -124,13 +129,14 @@ absl::Status ProfileApplier::DeadLetter(const kafka::Message& message, const std
   return absl::OkStatus();
 }
 
-ProfileApplier::Parsed ProfileApplier::Parse(std::span<const kafka::Message> messages) const {
+ProfileApplier::Parsed ProfileApplier::Parse(const std::vector<const kafka::Message*>& messages) const {
   Parsed result;
-  result.messages = messages;
-  result.topic = std::string(messages.front().topic);
-  result.partition = messages.front().partition;
+  result.last_offset = messages.back()->offset;
+  result.topic = std::string(messages.front()->topic);
+  result.partition = messages.front()->partition;
   const bool commands = result.topic == topics_.commands;
-  for (const kafka::Message& message : messages) {
+  for (const kafka::Message* next : messages) {
+    const kafka::Message& message = *next;
     Change change{message.offset, std::string(message.key), {}};
     bool parsed = false;
     if (commands) {
@@ -226,7 +232,7 @@ absl::StatusOr<ProfileApplier::Prepared> ProfileApplier::Prepare(Parsed parsed) 
     changed[at] = true;
     ++folded;
   }
-  prepared.last_offset = parsed.messages.back().offset;
+  prepared.last_offset = parsed.last_offset;
   prepared.folded = folded;
   if (!is_new(prepared.last_offset)) return prepared;  // nothing to store
 

@@ -49,9 +49,9 @@ class ProfileApplier {
     std::string customer_id;
     std::variant<v1::Interaction, v1::Command> body;
   };
-  // One partition's messages, parsed.
+  // One partition's messages of a batch, parsed.
   struct Parsed {
-    std::span<const kafka::Message> messages;
+    int64_t last_offset = 0;
     std::string topic;
     int32_t partition = 0;
     std::vector<Change> changes;
@@ -73,7 +73,8 @@ class ProfileApplier {
     std::vector<std::future<absl::StatusOr<kafka::DeliveryReport>>> published;
   };
 
-  Parsed Parse(std::span<const kafka::Message> messages) const;
+  // `messages`: one partition's, in offset order.
+  Parsed Parse(const std::vector<const kafka::Message*>& messages) const;
   // Loads, dead-letters the unreadable, folds and publishes the snapshots.
   absl::StatusOr<Prepared> Prepare(Parsed parsed);
   // Waits for the broker, then stores the partition's profiles and offset.

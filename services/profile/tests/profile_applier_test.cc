@@ -70,6 +70,25 @@ TEST_F(ProfileTest, ApplyingABatchFoldsEveryEventIntoTheProfiles) {
   EXPECT_EQ(snapshots["carol"].DebugString(), carol.DebugString());
 }
 
+// A poll may hand over a partition, another one, then more of the first (p0, p1, p0):
+// all of it applies in one go, in each partition's order.
+TEST_F(ProfileTest, APartitionComingBackLaterInTheBatchAppliesWithTheRest) {
+  Broker broker(producer_);
+  Batch batch;
+  batch.Add(kTopics.interactions, 0, 0, Order("alice", kT0 + 10, 1000))
+      .Add(kTopics.interactions, 1, 0, Event("bob", v1::INTERACTION_TYPE_WEB_PAGE_VIEW, kT0 + 20))
+      .Add(kTopics.interactions, 0, 1, Event("carol", v1::INTERACTION_TYPE_CALL_INBOUND, kT0 + 30))
+      .Add(kTopics.interactions, 0, 2, Event("dave", v1::INTERACTION_TYPE_CALL_INBOUND, kT0 + 40));
+  absl::Status applied = applier_->Apply(batch.messages());
+  ASSERT_TRUE(applied.ok()) << applied;
+  EXPECT_EQ(Applied(kTopics.interactions, 0), 2);
+  EXPECT_EQ(Applied(kTopics.interactions, 1), 0);
+  EXPECT_EQ(Stored("alice").order_count(), 1u);
+  EXPECT_EQ(Stored("carol").interaction_counts().at("INTERACTION_TYPE_CALL_INBOUND"), 1u);
+  EXPECT_EQ(Stored("dave").interaction_counts().at("INTERACTION_TYPE_CALL_INBOUND"), 1u);
+  EXPECT_EQ(Stored("bob").interaction_counts().at("INTERACTION_TYPE_WEB_PAGE_VIEW"), 1u);
+}
+
 TEST_F(ProfileTest, ReplayingAPartitionChangesNothing) {
   Broker broker(producer_);
   v1::Interaction bob_view = Event("bob", v1::INTERACTION_TYPE_WEB_PAGE_VIEW, kT0 + 20);
