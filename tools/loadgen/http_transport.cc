@@ -109,7 +109,10 @@ class HttpTransport final : public Transport {
     RecordResults(parsed.results, sent_at, now, awaiting, stats, context_.live);
     if (parsed.code == 0 && parsed.results.empty()) {
       // A success without per-event results acknowledges the whole request.
-      for (size_t i = 0; i < awaiting.size(); ++i) stats.RecordResult(sent_at, now, 0, false, "");
+      for (const std::string& event_id : awaiting) {
+        stats.RecordResult(sent_at, now, 0, false, "");
+        LogResult(context_.live, event_id, 0);
+      }
       context_.live.acked.fetch_add(awaiting.size(), std::memory_order_relaxed);
       awaiting.clear();
     }

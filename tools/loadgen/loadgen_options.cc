@@ -149,6 +149,18 @@ const std::map<std::string, Setter>& ValueOptions() {
        [](const std::string& v, LoadgenOptions& o) {
          return SetCount("max-in-flight", v, 1, 10'000'000, o.max_in_flight);
        }},
+      {"acked-ids",
+       [](const std::string& v, LoadgenOptions& o) {
+         if (v.empty()) return Bad("acked-ids", v, "expected a file name");
+         o.acked_ids = v;
+         return absl::OkStatus();
+       }},
+      {"refused-ids",
+       [](const std::string& v, LoadgenOptions& o) {
+         if (v.empty()) return Bad("refused-ids", v, "expected a file name");
+         o.refused_ids = v;
+         return absl::OkStatus();
+       }},
   };
   return *options;
 }
@@ -165,6 +177,10 @@ absl::Status CheckCombination(const LoadgenOptions& options) {
   }
   if (options.mode != Mode::kFile && !options.output.empty()) {
     return absl::InvalidArgumentError("--output is only for --mode file");
+  }
+  // A file run has no server to answer, so there is nothing to record.
+  if (options.mode == Mode::kFile && (!options.acked_ids.empty() || !options.refused_ids.empty())) {
+    return absl::InvalidArgumentError("--acked-ids and --refused-ids need a server (not --mode file)");
   }
   if (options.max_in_flight < options.batch) {
     return absl::InvalidArgumentError(absl::StrCat("--max-in-flight (", options.max_in_flight,
@@ -278,6 +294,14 @@ How much and how fast
                        result before giving up (default 30)
   --drain-timeout S    after the last send, how long to wait for outstanding results
                        (default 10); what is still unanswered then is counted as such
+
+Event ids by outcome (not in file mode), for checking what the stores hold afterwards
+  --acked-ids FILE     the id of every acknowledged event, one per line, written as the
+                       acknowledgements arrive (complete once the loadgen has exited)
+  --refused-ids FILE   "<event id> <gRPC code name>" for every event answered with an
+                       error, including the events of a request or stream that failed as
+                       a whole (UNAVAILABLE, DEADLINE_EXCEEDED: ingest may have taken them)
+  An unanswered event is in neither file.
 
 Report (stdout): events sent, acknowledged, rejected by gRPC status code with the
 server's first message for each, duplicates, unanswered, the achieved send and

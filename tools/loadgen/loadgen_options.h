@@ -37,6 +37,8 @@ struct LoadgenOptions {
   std::chrono::duration<double> timeout{30};        // per request; longest wait for any result
   std::chrono::duration<double> drain_timeout{10};  // after the last send
   int max_in_flight = 10'000;                       // unanswered events per stream
+  std::string acked_ids;                            // file for acknowledged event ids; empty = none
+  std::string refused_ids;                          // file for "<event id> <code name>" lines
   bool help = false;
 };
 

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "custflow/sample/sample_generator.h"
 #include "tools/loadgen/customer_upload.h"
+#include "tools/loadgen/event_id_log.h"
 #include "tools/loadgen/load_run.h"
 #include "tools/loadgen/loadgen_options.h"
 #include "tools/loadgen/transport.h"
@@ -83,6 +85,13 @@ int Run(const LoadgenOptions& options) {
                           .duration = options.duration},
                          Clock::now());
   LiveCounters live;
+  std::unique_ptr<EventIdLog> id_log;
+  if (!options.acked_ids.empty() || !options.refused_ids.empty()) {
+    auto opened = EventIdLog::Open(options.acked_ids, options.refused_ids);
+    if (!opened.ok()) return Fail(kCannotRun, opened.status());
+    id_log = std::move(*opened);
+    live.id_log = id_log.get();
+  }
   LoadContext context{options, generator, schedule, live};
   auto transport = MakeTransport(context);
   if (!transport.ok()) return Fail(kCannotRun, transport.status());
@@ -100,6 +109,9 @@ int Run(const LoadgenOptions& options) {
   }
   std::printf("%s\n", SummaryLine(result.stats, result.summary).c_str());
   std::fflush(stdout);
+  if (id_log != nullptr) {
+    if (absl::Status closed = id_log->Close(); !closed.ok()) return Fail(kCannotRun, closed);
+  }
   if (!result.status.ok()) return Fail(kCannotRun, result.status);
   bool complete = result.stats.rejected() == 0 && result.stats.unanswered == 0;
   return complete ? 0 : kIncomplete;

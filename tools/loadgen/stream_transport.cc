@@ -117,6 +117,7 @@ void StreamSession::ReadResults() {
                           result.code() == 0 ? std::string() : DescribeRejection(result));
       (result.code() == 0 ? context_.live.acked : context_.live.rejected)
           .fetch_add(1, std::memory_order_relaxed);
+      LogResult(context_.live, result.event_id(), result.code());
       awaiting_.erase(it);
     }
     last_progress_ = now;
@@ -192,6 +193,7 @@ void StreamSession::SettleRemaining(const grpc::Status& status) {
   std::string message = absl::StrCat("stream ended: ", status.error_message());
   for (const auto& [id, sent_at] : awaiting_) {
     stats_.RecordResult(sent_at, now, status.error_code(), false, message);
+    LogResult(context_.live, id, status.error_code());
   }
   context_.live.rejected.fetch_add(awaiting_.size(), std::memory_order_relaxed);
   awaiting_.clear();

@@ -34,12 +34,25 @@ void RecordResults(const google::protobuf::RepeatedPtrField<v1::EventResult>& re
     stats.RecordResult(sent_at, at, result.code(), result.duplicate(),
                        result.code() == 0 ? std::string() : DescribeRejection(result));
     (result.code() == 0 ? live.acked : live.rejected).fetch_add(1, std::memory_order_relaxed);
+    LogResult(live, result.event_id(), result.code());
+  }
+}
+
+void LogResult(LiveCounters& live, const std::string& event_id, int code) {
+  if (live.id_log == nullptr) return;
+  if (code == 0) {
+    live.id_log->Acked(event_id);
+  } else {
+    live.id_log->Refused(event_id, code);
   }
 }
 
 void RejectAll(std::unordered_set<std::string>& awaiting, Clock::time_point sent_at, Clock::time_point at,
                int code, const std::string& message, RunStats& stats, LiveCounters& live) {
-  for (size_t i = 0; i < awaiting.size(); ++i) stats.RecordResult(sent_at, at, code, false, message);
+  for (const std::string& event_id : awaiting) {
+    stats.RecordResult(sent_at, at, code, false, message);
+    LogResult(live, event_id, code);
+  }
   live.rejected.fetch_add(awaiting.size(), std::memory_order_relaxed);
   awaiting.clear();
 }

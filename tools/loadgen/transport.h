@@ -17,6 +17,7 @@
 #include "custflow/v1/ingest.pb.h"
 #include "custflow/v1/interaction.pb.h"
 #include "tools/loadgen/batch_schedule.h"
+#include "tools/loadgen/event_id_log.h"
 #include "tools/loadgen/loadgen_options.h"
 #include "tools/loadgen/run_stats.h"
 
@@ -27,6 +28,7 @@ struct LiveCounters {
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> acked{0};
   std::atomic<uint64_t> rejected{0};
+  EventIdLog* id_log = nullptr;  // where each result's event id goes, when asked for
 };
 
 struct LoadContext {
@@ -54,6 +56,9 @@ std::string DescribeRejection(const v1::EventResult& result);
 void RecordResults(const google::protobuf::RepeatedPtrField<v1::EventResult>& results,
                    Clock::time_point sent_at, Clock::time_point at, std::unordered_set<std::string>& awaiting,
                    RunStats& stats, LiveCounters& live);
+
+// Writes one event's result to the live id log, when there is one.
+void LogResult(LiveCounters& live, const std::string& event_id, int code);
 
 // Every event still in `awaiting` failed with `code` (a whole request failed); empties it.
 void RejectAll(std::unordered_set<std::string>& awaiting, Clock::time_point sent_at, Clock::time_point at,

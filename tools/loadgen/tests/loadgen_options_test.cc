@@ -87,6 +87,17 @@ TEST(LoadgenOptions, ReadsEveryOptionInBothSpellings) {
   EXPECT_EQ(options->max_in_flight, 500);
 }
 
+TEST(LoadgenOptions, IdFilesAreOptionalAndIndependent) {
+  auto neither = Parse({});
+  ASSERT_TRUE(neither.ok()) << neither.status();
+  EXPECT_EQ(neither->acked_ids, "");
+  EXPECT_EQ(neither->refused_ids, "");
+  auto both = Parse({"--acked-ids", "acked.txt", "--refused-ids=refused.txt"});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->acked_ids, "acked.txt");
+  EXPECT_EQ(both->refused_ids, "refused.txt");
+}
+
 TEST(LoadgenOptions, FileModeTakesAnOutputAndAFormat) {
   auto options = Parse({"--mode", "file", "--output", "/tmp/x.bin", "--format", "binary", "--events", "10"});
   ASSERT_TRUE(options.ok()) << options.status();
@@ -131,7 +142,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{{"--rate"}, "--rate needs a value"}, BadArgs{{"stray"}, "unexpected 'stray'"},
                       BadArgs{{"--mode", "file"}, "--mode file needs --output FILE"},
                       BadArgs{{"--output", "x"}, "--output is only for --mode file"},
-                      BadArgs{{"--batch", "200", "--max-in-flight", "100"}, "must be at least --batch"}));
+                      BadArgs{{"--batch", "200", "--max-in-flight", "100"}, "must be at least --batch"},
+                      BadArgs{{"--acked-ids", ""}, "--acked-ids '': expected a file name"},
+                      BadArgs{{"--mode", "file", "--output", "x", "--refused-ids", "r"},
+                              "--acked-ids and --refused-ids need a server"}));
 
 }  // namespace
 }  // namespace custflow::loadgen
