@@ -49,7 +49,7 @@ echo "fault suite: seed $seed (FAULT_SUITE_SEED=$seed repeats the fault order an
 [ -x "$loadgen" ] || ops_fail "no loadgen at $loadgen"
 grep -q -- --acked-ids <<<"$("$loadgen" --help)" || ops_fail "$loadgen has no --acked-ids (rebuild it)"
 
-ops_start "$1" "fault-suite-${FAULT_SUITE_SELFTEST:-run}" "${OPS_PORT_BASE:-26000}"
+ops_start "$1" "fault-suite-${FAULT_SUITE_SELFTEST:-run}" "${OPS_PORT_BASE:-28000}"
 work=$CUSTFLOW_LOCAL_DIR/fault
 mkdir -p "$work/load"
 started=$SECONDS
