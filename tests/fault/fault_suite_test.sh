@@ -174,10 +174,19 @@ sampler_pid=""
 # Quiescence: every consumer group's lag 0 (the services' custflow_consumer_lag), and the
 # stored events and every archived profile's last version unchanged for 10 s (not the row
 # count of profile_versions: background merges of the ReplacingMergeTree change it).
+# A consumer restarted after kill -9 owns no partition until the group has rebalanced (the
+# killed member's session must expire first) and then reports no lag series at all: that
+# is "unassigned", not 0.
 consumer_lag() {
-  local i
-  for i in 2 3 4; do curl -sf "http://127.0.0.1:$((CUSTFLOW_PORT_BASE + 80 + i))/metrics" || true; done |
-    awk '/^custflow_consumer_lag[{ ]/ {sum += $2} END {print sum + 0}'
+  local i series sum=0 lag
+  for i in 2 3 4; do
+    lag=$(curl -sf "http://127.0.0.1:$((CUSTFLOW_PORT_BASE + 80 + i))/metrics" |
+      awk '/^custflow_consumer_lag[{ ]/ {n++; sum += $2} END {print n + 0, sum + 0}') || lag="0 0"
+    series=${lag% *}
+    [ "$series" -gt 0 ] || { echo "unassigned"; return; }
+    sum=$((sum + ${lag#* }))
+  done
+  echo "$sum"
 }
 settled() {
   echo "lag $(consumer_lag)" \
