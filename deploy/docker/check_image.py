@@ -9,8 +9,7 @@ import re
 import shlex
 import subprocess
 import sys
-
-import yaml
+import tempfile
 
 SKIPPED = 77
 
@@ -235,21 +234,6 @@ def check_libraries(build_dir, shipped, packages, problems):
     return []
 
 
-def documented_variables(configuration_md):
-    """{service: set of CUSTFLOW_ variables} from the tables of docs/CONFIGURATION.md."""
-    tables, service = {}, None
-    for line in open(configuration_md, encoding="utf-8"):
-        heading = re.match(r"## (\w+)", line)
-        if heading:
-            service = heading.group(1)
-            tables[service] = set()
-        elif service:
-            row = re.match(r"\| `(CUSTFLOW_\w+)`", line)
-            if row:
-                tables[service].add(row.group(1))
-    return tables
-
-
 def check_compose(repo, compose_file, problems):
     rendered = subprocess.run(["docker-compose", "-f", compose_file, "config"],
                               capture_output=True, text=True,
@@ -258,27 +242,17 @@ def check_compose(repo, compose_file, problems):
         problems.append(f"{compose_file}: docker-compose config failed: "
                         f"{rendered.stderr.strip() or rendered.stdout.strip()}")
         return
-    tables = documented_variables(os.path.join(repo, "docs", "CONFIGURATION.md"))
-    for name, service in (yaml.safe_load(rendered.stdout).get("services") or {}).items():
-        command = service.get("command") or []
-        if isinstance(command, str):
-            command = command.split()
-        binary = command[0] if command else ""
-        custflow_service = binary[len("custflow-"):] if binary.startswith("custflow-") else None
-        environment = service.get("environment") or {}
-        for variable in environment:
-            if not variable.startswith("CUSTFLOW_"):
-                continue
-            if custflow_service not in tables:
-                problems.append(f"{compose_file}: service {name} sets {variable} but runs no "
-                                f"custflow service ({binary or 'no command'})")
-                continue
-            known = tables[custflow_service]
-            upper = custflow_service.upper()
-            fallback = "CUSTFLOW_" + upper + "_" + variable[len("CUSTFLOW_"):]
-            if variable not in known and fallback not in known:
-                problems.append(f"{compose_file}: service {name} sets {variable}, not a setting "
-                                f"of custflow-{custflow_service} (docs/CONFIGURATION.md)")
+    # The variable rules (a real setting of the service the container runs; no address left
+    # at a loopback default) are the Kubernetes check's, applied to the rendered file.
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="compose-") as copy:
+        copy.write(rendered.stdout)
+        copy.flush()
+        checked = subprocess.run(["node", os.path.join(repo, "deploy", "k8s-check", "validate.mjs"), copy.name],
+                                 capture_output=True, text=True)
+    lines = [line.replace(copy.name, compose_file) for line in checked.stdout.splitlines() if line]
+    if checked.returncode != 0 and not lines:
+        lines = [f"{compose_file}: the variable check failed: {checked.stderr.strip()}"]
+    problems.extend(lines)
 
 
 def main():

@@ -3,7 +3,8 @@
 // (or reads an already rendered YAML file), validates every object against the schema of its
 // apiVersion/kind (kubernetes-models, the Prometheus Operator models, and a local schema for
 // Strimzi's KafkaTopic) and then applies the deployment policy of custflow. Prints one line per
-// problem, naming the object and the field, and exits 1 when there is any.
+// problem, naming the object and the field, and exits 1 when there is any. A compose file
+// rendered by `docker-compose config` gets the environment-variable rules only.
 //
 //   node validate.mjs [--config-doc docs/CONFIGURATION.md] <kustomize dir | rendered.yaml>...
 import { execFileSync } from "node:child_process";
@@ -290,7 +291,7 @@ function checkServiceEnv(obj, field, service, env, table, report) {
     if (!isLoopback(defaultValue)) continue;
     const name = variable.slice(prefix.length);
     if (effective(service, name, env, table).isDefault) {
-      report(obj, `${field}.env.${variable}`, `not set: its default ${defaultValue} is loopback, the pod would talk to itself`);
+      report(obj, `${field}.env.${variable}`, `not set: its default ${defaultValue} is loopback, the container would talk to itself`);
     }
   }
 }
@@ -309,6 +310,28 @@ function checkGracePeriod(obj, pod, c, field, service, env, table, report) {
   if (grace <= drainSeconds + preStopSeconds) {
     report(obj, "spec.template.spec.terminationGracePeriodSeconds",
       `${grace}s does not exceed the preStop sleep ${preStopSeconds}s plus the drain timeout ${drainSeconds}s`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// A compose file (rendered by `docker-compose config`): the same variable rules for every
+// container whose command runs a custflow service.
+
+const isCompose = (obj) => obj.kind === undefined && typeof obj.services === "object";
+
+function checkComposeEnv(compose, table, report) {
+  for (const [name, container] of Object.entries(compose.services ?? {})) {
+    const command = typeof container.command === "string" ? container.command.split(/\s+/) : container.command ?? [];
+    const service = SERVICES.find((s) => command[0] === `custflow-${s}`);
+    const env = new Map(Object.entries(container.environment ?? {}).map(([k, v]) => [k, { value: v == null ? undefined : String(v) }]));
+    if (service === undefined) {
+      for (const variable of env.keys()) {
+        if (variable.startsWith("CUSTFLOW_")) report(name, `environment.${variable}`, "set, but the container runs no custflow service");
+      }
+      continue;
+    }
+    checkServiceEnv(compose, "environment", service, env, table[service], (_obj, field, message) =>
+      report(name, field.replace(/^environment\.env\./, "environment."), message));
   }
 }
 
@@ -356,6 +379,10 @@ async function main(argv) {
       if (obj != null) objects.push(obj);
     }
     const name = (o) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
+    if (objects.length === 1 && isCompose(objects[0])) {
+      checkComposeEnv(objects[0], configTable, (service, field, message) => say(`service ${service}`, field, message));
+      continue;
+    }
     for (const obj of objects) {
       for (const { field, message } of await schemaErrors(obj)) say(name(obj), field, message);
     }
